@@ -1,0 +1,261 @@
+//! Stray spaces inside Chinese text.
+//!
+//! OCR engines put spaces between Chinese characters where they saw a gap:
+//! noise, wide letter-spacing on justified lines, or a former line end after
+//! column lines were joined. Chinese prose takes no spaces, so a space between
+//! two Chinese characters goes: `提效率 争先锋` → `提效率争先锋`.
+//!
+//! Spaces that carry structure stay: field separators in page headers and
+//! bylines (`编辑 石晶 美编 王涛`, `记者 赵志斌`) and datelines
+//! (`淄博1月29日讯 正月初八`). A space between Chinese and a digit or Latin
+//! word is removed only when the document does not space such boundaries
+//! consistently (`使用 Rust 编写` throughout a document stays).
+
+use super::{Options, Pass, RuleInfo};
+use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han};
+use crate::document::{Document, LineKind};
+use crate::edit::Edit;
+use crate::rules::Rules;
+use anyhow::Result;
+
+pub const ID: &str = "spaces";
+
+const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "cjk-cjk",
+        about: "Removes whitespace between two Chinese characters or full-width punctuation in prose.",
+    },
+    RuleInfo {
+        id: "cjk-alnum",
+        about: "Removes a space between Chinese and a digit or Latin word, unless the document spaces such boundaries consistently (80% or more).",
+    },
+];
+
+pub struct Spaces {
+    titles: Vec<String>,
+}
+
+pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
+    let mut titles: Vec<String> = rules.table("titles.tsv").iter().map(|e| e.key().to_string()).collect();
+    // Longest first, so 摄影记者 is tried before 记者.
+    titles.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+    Ok(Box::new(Spaces { titles }))
+}
+
+/// A whitespace-separated token of a line, with markup emphasis stripped.
+struct Token<'a> {
+    text: &'a str,
+    han: usize,
+}
+
+fn token(s: &str) -> Token<'_> {
+    let text = s.trim_matches(|c| c == '*' || c == '_');
+    Token {
+        text,
+        han: text.chars().filter(|&c| is_han(c)).count(),
+    }
+}
+
+/// A byline name: a few Han characters and nothing that reads as a sentence.
+fn is_short_name(t: &Token) -> bool {
+    t.han <= 4 && !t.text.chars().any(|c| matches!(c, '，' | '。' | '、' | '：' | '；' | ',' | ':'))
+}
+
+fn is_dateline_end(s: &str) -> bool {
+    // `29日讯`, `31日电`: the space after a dateline separates it from the story.
+    let mut rev = s.chars().rev();
+    matches!(rev.next(), Some('讯' | '电')) && rev.next() == Some('日')
+}
+
+impl Spaces {
+    fn ends_with_title(&self, s: &str) -> bool {
+        self.titles.iter().any(|t| s.ends_with(t.as_str()))
+    }
+
+    fn starts_with_title(&self, s: &str) -> bool {
+        self.titles.iter().any(|t| s.starts_with(t.as_str()))
+    }
+
+    /// Decides about the whitespace run between `left` and `right` (whole
+    /// tokens) on a line whose tokens are `tokens`.
+    fn keep_between_han(&self, left: &Token, right: &Token, field_line: bool) -> Option<&'static str> {
+        if self.ends_with_title(left.text) && is_short_name(right) {
+            return Some("a title word before a name");
+        }
+        if is_dateline_end(left.text) {
+            return Some("the space after a dateline");
+        }
+        if field_line && (self.starts_with_title(right.text) || (left.han <= 4 && right.han <= 4)) {
+            return Some("a field separator in a header or byline");
+        }
+        None
+    }
+}
+
+/// Counts Chinese–alphanumeric boundaries with and without a space.
+fn alnum_spacing(doc: &Document) -> (usize, usize) {
+    let (mut spaced, mut tight) = (0, 0);
+    let mut prev: Option<char> = None;
+    let mut gap = false;
+    for c in doc.text.chars() {
+        if c == ' ' {
+            gap = true;
+            continue;
+        }
+        if let Some(p) = prev {
+            if (is_han(p) && is_alnum(c)) || (is_alnum(p) && is_han(c)) {
+                if gap {
+                    spaced += 1;
+                } else {
+                    tight += 1;
+                }
+            }
+        }
+        prev = if c == '\n' { None } else { Some(c) };
+        gap = false;
+    }
+    (spaced, tight)
+}
+
+fn is_ws(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{3000}'
+}
+
+impl Pass for Spaces {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn about(&self) -> &'static str {
+        "Removes spaces that OCR left between Chinese characters, keeping field separators in headers, bylines and datelines."
+    }
+
+    fn rules(&self) -> &'static [RuleInfo] {
+        RULES
+    }
+
+    fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
+        let (spaced, tight) = alnum_spacing(doc);
+        let alnum_spaced_on_purpose = spaced >= 3 && spaced * 5 >= (spaced + tight) * 4;
+        let mut edits = Vec::new();
+        for line in &doc.lines {
+            if !matches!(line.kind, LineKind::Text | LineKind::Heading) {
+                continue;
+            }
+            let text = &doc.text[line.range.clone()];
+            let base = line.range.start;
+            // Interior whitespace runs with the tokens on either side.
+            let tokens: Vec<(usize, &str)> = split_tokens(text);
+            if tokens.len() < 2 {
+                continue;
+            }
+            let short = tokens.iter().filter(|(_, t)| token(t).han <= 4).count();
+            let sentence = text.contains(['，', '。', ',']);
+            let field_line = tokens.len() >= 2 && short * 2 >= tokens.len() && !sentence;
+            for w in tokens.windows(2) {
+                let (ls, lt) = w[0];
+                let (rs, rt) = w[1];
+                let gap = ls + lt.len()..rs;
+                let (Some(a), Some(b)) = (lt.chars().next_back(), rt.chars().next()) else {
+                    continue;
+                };
+                let range = base + gap.start..base + gap.end;
+                let shown = &text[gap.clone()];
+                let (left, right) = (token(lt), token(rt));
+                if is_cjk(a) && is_cjk(b) {
+                    if (is_han(a) && is_han(b)) || field_line {
+                        if let Some(why) = self.keep_between_han(&left, &right, field_line) {
+                            let _ = why;
+                            continue;
+                        }
+                    }
+                    let conf = if is_cjk_punct(a) || is_cjk_punct(b) { 0.95 } else { 0.9 };
+                    edits.push(Edit::fix(
+                        range,
+                        "",
+                        ID,
+                        "cjk-cjk",
+                        conf,
+                        format!("{:?} between '{a}' and '{b}' in Chinese prose", shown),
+                    ));
+                } else if ((is_cjk(a) && is_alnum(b)) || (is_alnum(a) && is_cjk(b)))
+                    && !alnum_spaced_on_purpose
+                    && !field_line
+                {
+                    edits.push(Edit::fix(
+                        range,
+                        "",
+                        ID,
+                        "cjk-alnum",
+                        0.8,
+                        format!(
+                            "{:?} between '{a}' and '{b}'; the document spaces {spaced} of {} such boundaries",
+                            shown,
+                            spaced + tight
+                        ),
+                    ));
+                }
+            }
+        }
+        edits
+    }
+}
+
+/// Splits a line into whitespace-separated tokens with their byte offsets.
+/// Leading whitespace (indentation) is not a gap between tokens.
+fn split_tokens(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        match (is_ws(c), start) {
+            (true, Some(s)) => {
+                out.push((s, &line[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &line[s..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::passes::Selection;
+    use crate::pipeline::Pipeline;
+    use crate::rules::Rules;
+
+    fn fix(s: &str) -> String {
+        let sel = Selection {
+            only: vec![super::ID.into()],
+            skip: vec![],
+        };
+        Pipeline::new(&Rules::embedded().unwrap(), &sel, Default::default())
+            .unwrap()
+            .run(s)
+            .output
+    }
+
+    #[test]
+    fn table() {
+        let cases = [
+            ("提效率 争先锋、提效 益争先进", "提效率争先锋、提效益争先进"),
+            ("2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾", "2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾"),
+            ("记者 赵志斌", "记者 赵志斌"),
+            ("大众日报淄博融媒体中 心记者 **赵志斌** ", "大众日报淄博融媒体中心记者 **赵志斌** "),
+            ("淄博1月29日讯 正月初八,张店区召开", "淄博1月29日讯 正月初八,张店区召开"),
+            ("扫描\"鲁中晨报\"APP二 维码查看现场 视频", "扫描\"鲁中晨报\"APP二维码查看现场视频"),
+            ("重要动力。 20 多年的改革", "重要动力。20多年的改革"),
+            ("使用 Rust 编写，用 Rust 测试，以 Go 对比。", "使用 Rust 编写，用 Rust 测试，以 Go 对比。"),
+            ("plain English text  stays", "plain English text  stays"),
+            ("  缩进的段落", "  缩进的段落"),
+            ("本报讯 记者 吴坤胜报道：记者今天", "本报讯 记者吴坤胜报道：记者今天"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fix(input), want, "input: {input}");
+        }
+    }
+}

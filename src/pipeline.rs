@@ -1,0 +1,115 @@
+//! Runs the passes in order over a text and gathers their edits into one
+//! [`Outcome`]: the output text, the changes in input coordinates, and the
+//! suggestions.
+
+use crate::changes::{Change, SourceMap};
+use crate::document::Document;
+use crate::edit::{self, Edit, EditKind};
+use crate::passes::{self, Options, Pass};
+use crate::passes::Selection;
+use crate::rules::Rules;
+use anyhow::{bail, Result};
+use std::ops::Range;
+
+/// A suggestion, with its range mapped to the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub input: Range<usize>,
+    pub edit: Edit,
+}
+
+/// Everything a run produced. Text output, diff, JSON and annotations are
+/// all views of this.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub output: String,
+    pub changes: Vec<Change>,
+    pub suggestions: Vec<Suggestion>,
+    /// Edits dropped because they overlapped another edit or a protected span.
+    pub refused: Vec<Edit>,
+}
+
+impl Outcome {
+    pub fn changed(&self) -> bool {
+        !self.changes.is_empty()
+    }
+}
+
+pub struct Pipeline {
+    passes: Vec<Box<dyn Pass>>,
+    pub options: Options,
+    /// Every fix becomes a suggestion (`--suggest-only`).
+    pub suggest_only: bool,
+}
+
+impl Pipeline {
+    /// Builds the passes named by `sel` from `rules`.
+    pub fn new(rules: &Rules, sel: &Selection, options: Options) -> Result<Self> {
+        let known = passes::ids();
+        for id in sel.only.iter().chain(&sel.skip) {
+            if !known.contains(&id.as_str()) {
+                bail!("unknown pass '{id}'; passes are: {}", known.join(", "));
+            }
+        }
+        let mut list = Vec::new();
+        for (id, build) in passes::REGISTRY {
+            let wanted = sel.only.is_empty() || sel.only.iter().any(|o| o == id);
+            if wanted && !sel.skip.iter().any(|s| s == id) {
+                list.push(build(rules)?);
+            }
+        }
+        Ok(Pipeline {
+            passes: list,
+            options,
+            suggest_only: false,
+        })
+    }
+
+    /// The default pipeline: embedded rules, all passes.
+    pub fn default_pipeline() -> Result<Self> {
+        Self::new(&Rules::embedded()?, &Selection::default(), Options::default())
+    }
+
+    pub fn passes(&self) -> impl Iterator<Item = &dyn Pass> {
+        self.passes.iter().map(|p| p.as_ref())
+    }
+
+    /// Runs every pass over `input`.
+    pub fn run(&self, input: &str) -> Outcome {
+        let mut text = input.to_string();
+        let mut map = SourceMap::new();
+        let mut suggestions = Vec::new();
+        let mut refused = Vec::new();
+        for pass in &self.passes {
+            let doc = Document::parse(&text);
+            let mut fixes = Vec::new();
+            for mut e in pass.run(&doc, &self.options) {
+                if doc.is_protected(&e.range) || e.range.end > text.len() {
+                    refused.push(e);
+                    continue;
+                }
+                if self.suggest_only || e.confidence < self.options.min_confidence {
+                    e.kind = EditKind::Suggestion;
+                }
+                match e.kind {
+                    EditKind::Fix => fixes.push(e),
+                    EditKind::Suggestion => suggestions.push(Suggestion {
+                        input: map.to_input(&e.range),
+                        edit: e,
+                    }),
+                }
+            }
+            let applied = edit::apply(&text, fixes);
+            map.record(&applied.applied);
+            refused.extend(applied.refused);
+            text = applied.text;
+        }
+        suggestions.sort_by_key(|s| (s.input.start, s.input.end));
+        Outcome {
+            output: text,
+            changes: map.into_changes(),
+            suggestions,
+            refused,
+        }
+    }
+}
