@@ -6,8 +6,8 @@
 //!
 //! ```
 //! let pipeline = ocrfix::Pipeline::default_pipeline().unwrap();
-//! let out = pipeline.run("提效率 争先锋");
-//! assert_eq!(out.output, "提效率争先锋");
+//! let out = pipeline.run("动员全区上下提效率 争先锋。");
+//! assert_eq!(out.output, "动员全区上下提效率争先锋。");
 //! assert_eq!(out.changes[0].edits[0].pass, "spaces");
 //! ```
 
@@ -16,8 +16,10 @@ pub mod chars;
 pub mod document;
 pub mod edit;
 pub mod passes;
+pub mod report;
 pub mod pipeline;
 pub mod rules;
+pub mod text_io;
 
 pub use changes::Change;
 pub use edit::{Edit, EditKind};

@@ -1,0 +1,119 @@
+//! Command-line arguments.
+
+use clap::{Parser, ValueEnum};
+use ocrfix::text_io::InputEncoding;
+use std::path::PathBuf;
+
+pub const EXIT_HELP: &str = "\
+Exit codes:
+  0  success; with --check: nothing would change
+  1  --check only: at least one file would change
+  2  an error: unreadable or invalid input, bad rules, bad arguments
+     (the other files are still processed)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Corrected text (pipe and single files); with --check, one line per edit.
+    Text,
+    /// Unified diff with the changed characters marked inside each line.
+    Diff,
+    /// Plain unified diff that `patch` / `git apply` accept.
+    Patch,
+    /// JSON Lines, one object per edit or suggestion.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Colour {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Clean up OCR output of scanned newspaper pages, Chinese first: stray
+/// spaces and broken line wraps, repetition loops, misread characters and
+/// half-width punctuation. Every edit says which pass and rule made it, and
+/// why.
+///
+/// With no PATH (or `-`), reads standard input and writes the corrected text
+/// to standard output.
+#[derive(Debug, Parser)]
+#[command(name = "ocrfix", version, after_help = EXIT_HELP)]
+pub struct Args {
+    /// Files or folders to fix; `-` or nothing reads standard input.
+    pub paths: Vec<PathBuf>,
+
+    /// Write corrected copies under DIR, mirroring the input tree.
+    #[arg(short, long, value_name = "DIR", conflicts_with_all = ["write", "check"])]
+    pub output: Option<PathBuf>,
+
+    /// Rewrite files in place (atomically: temp file + rename).
+    #[arg(short, long, conflicts_with = "check")]
+    pub write: bool,
+
+    /// Change nothing; exit 1 if any file would change.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Same as --format diff.
+    #[arg(long, conflicts_with = "format")]
+    pub diff: bool,
+
+    /// What to print on standard output.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Colour the diff.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Colour,
+
+    /// Worker threads for folders (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// File extensions a folder walk takes (comma-separated; `*` for all).
+    #[arg(long, value_name = "LIST", default_value = "txt,md,markdown,text")]
+    pub ext: String,
+
+    /// Also take hidden files and folders in a walk.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// A folder of rule files loaded on top of the built-in rules (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
+    /// Start from no rules at all (use with --rules).
+    #[arg(long)]
+    pub no_default_rules: bool,
+
+    /// Run only these passes (comma-separated ids; see --explain).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub pass: Vec<String>,
+
+    /// Skip these passes (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+
+    /// Fixes below this confidence (0–1) are reported as suggestions.
+    #[arg(long, value_name = "X", default_value_t = 0.5)]
+    pub min_confidence: f32,
+
+    /// Apply nothing; report every edit as a suggestion.
+    #[arg(long)]
+    pub suggest_only: bool,
+
+    /// Input encoding: utf-8, gb18030, gbk or big5. Output is UTF-8.
+    #[arg(long, value_name = "NAME", default_value = "utf-8")]
+    pub encoding: InputEncoding,
+
+    /// Describe every pass and rule, and the rule files, then exit.
+    #[arg(long, visible_alias = "list-rules")]
+    pub explain: bool,
+
+    /// No summary or notes on standard error (errors still print).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
