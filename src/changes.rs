@@ -72,7 +72,8 @@ impl SourceMap {
         let mut delta: isize = 0; // current − input, for old segments passed
         let shifted = |c: &Change, shift: isize| Change {
             input: c.input.clone(),
-            output: (c.output.start as isize + shift) as usize..(c.output.end as isize + shift) as usize,
+            output: (c.output.start as isize + shift) as usize
+                ..(c.output.end as isize + shift) as usize,
             edits: c.edits.clone(),
         };
         for e in applied {
@@ -158,7 +159,10 @@ mod tests {
 
     #[test]
     fn independent_edits_stay_separate() {
-        let (out, ch) = run("a b c d", vec![vec![e(1..2, "")], vec![e(2..3, "")], vec![e(0..1, "A")]]);
+        let (out, ch) = run(
+            "a b c d",
+            vec![vec![e(1..2, "")], vec![e(2..3, "")], vec![e(0..1, "A")]],
+        );
         assert_eq!(out, "Abc d");
         assert_eq!(ch.len(), 3);
         assert_eq!(ch[2].input, 3..4);

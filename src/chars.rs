@@ -35,7 +35,8 @@ pub fn is_cjk(c: char) -> bool {
 
 /// ASCII letter or digit, or a full-width one.
 pub fn is_alnum(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c as u32, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A)
+    c.is_ascii_alphanumeric()
+        || matches!(c as u32, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A)
 }
 
 /// Punctuation that ends a sentence in Chinese text (full or half width),
@@ -46,12 +47,30 @@ pub fn is_sentence_end(c: char) -> bool {
 
 /// Closing marks that may follow a sentence end: `。”` still ends the sentence.
 pub fn is_closing(c: char) -> bool {
-    matches!(c, '”' | '’' | '）' | '》' | '」' | '』' | '】' | ')' | '"' | '\'' | '〉')
+    matches!(
+        c,
+        '”' | '’' | '）' | '》' | '」' | '』' | '】' | ')' | '"' | '\'' | '〉'
+    )
 }
 
 /// Marks that can never end a paragraph: after them the sentence goes on.
 pub fn is_continuing_punct(c: char) -> bool {
-    matches!(c, '，' | '、' | '；' | '：' | '“' | '‘' | '（' | '《' | '「' | '『' | '【' | '—' | ',' | '(')
+    matches!(
+        c,
+        '，' | '、'
+            | '；'
+            | '：'
+            | '“'
+            | '‘'
+            | '（'
+            | '《'
+            | '「'
+            | '『'
+            | '【'
+            | '—'
+            | ','
+            | '('
+    )
 }
 
 /// Printed width in em: Han and full-width forms are one em, ASCII letters

@@ -48,15 +48,15 @@ fn protect_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"`[^`\n]+`",                                  // inline code
-            r"|\[[^\]\n]*\]\([^)\s]*\)",                   // Markdown links
-            r"|<https?://[^>\s]+>",                        // autolinks
+            r"`[^`\n]+`",                                      // inline code
+            r"|\[[^\]\n]*\]\([^)\s]*\)",                       // Markdown links
+            r"|<https?://[^>\s]+>",                            // autolinks
             r"|(?:https?|ftp)://[^\s，。、；：！？“”（）<>]+", // URLs
             r"|www\.[A-Za-z0-9.-]+[^\s，。、；：！？“”（）<>]*",
             r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", // e-mail
-            r"|\d+(?:[.,:：/]\d+)+",                       // 10.4, 9,593, 10:30, 2023.1.30, 1/2
-            r"|\*\*|__",                                    // emphasis markers
-            r"|<[A-Za-z/][^>\n]*>",                         // HTML tags
+            r"|\d+(?:[.,:：/]\d+)+", // 10.4, 9,593, 10:30, 2023.1.30, 1/2
+            r"|\*\*|__",             // emphasis markers
+            r"|<[A-Za-z/][^>\n]*>",  // HTML tags
         ))
         .expect("static regex is valid")
     })
@@ -82,7 +82,9 @@ fn is_markup(line: &str) -> bool {
         || t.starts_with("![")
         || t.starts_with("---")
         || t.starts_with("===")
-        || t.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+        || t.split_once(". ").is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 impl<'a> Document<'a> {
@@ -140,7 +142,9 @@ impl<'a> Document<'a> {
             }
         }
         if let Some(s) = start {
-            blocks.push(Block { lines: s..lines.len() });
+            blocks.push(Block {
+                lines: s..lines.len(),
+            });
         }
         Document {
             text,
@@ -179,7 +183,10 @@ mod tests {
         let d = Document::parse(t);
         let kinds: Vec<_> = d.lines.iter().map(|l| l.kind).collect();
         use LineKind::*;
-        assert_eq!(kinds, vec![Heading, Text, Text, Blank, Code, Code, Code, Markup]);
+        assert_eq!(
+            kinds,
+            vec![Heading, Text, Text, Blank, Code, Code, Code, Markup]
+        );
         assert_eq!(d.blocks, vec![Block { lines: 0..3 }, Block { lines: 4..8 }]);
         assert_eq!(d.line(1), "正文一");
     }
@@ -189,7 +196,10 @@ mod tests {
         let t = "## 标题 **T业宏** 10.4平方公里 见 https://example.com/a 。";
         let d = Document::parse(t);
         let prot: Vec<&str> = d.protected.iter().map(|r| &t[r.clone()]).collect();
-        assert_eq!(prot, vec!["## ", "**", "**", "10.4", "https://example.com/a"]);
+        assert_eq!(
+            prot,
+            vec!["## ", "**", "**", "10.4", "https://example.com/a"]
+        );
         let dot = t.find("10.4").unwrap() + 2;
         assert!(d.is_protected(&(dot..dot + 1)));
         assert!(!d.is_protected(&(3..6)));

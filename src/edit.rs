@@ -108,7 +108,9 @@ pub fn apply(text: &str, edits: Vec<Edit>) -> Applied {
             && e.range.end <= text.len()
             && text.is_char_boundary(e.range.start)
             && text.is_char_boundary(e.range.end);
-        let clash = applied.last().is_some_and(|p| conflicts(&p.range, &e.range));
+        let clash = applied
+            .last()
+            .is_some_and(|p| conflicts(&p.range, &e.range));
         if !valid || clash || e.is_noop(text) {
             refused.push(e);
         } else {
@@ -141,7 +143,10 @@ mod tests {
     #[test]
     fn applies_sorted_and_refuses_overlaps() {
         let text = "abcdef";
-        let out = apply(text, vec![e(4..5, "E"), e(0..2, "xy"), e(1..3, "no"), e(3..3, "+")]);
+        let out = apply(
+            text,
+            vec![e(4..5, "E"), e(0..2, "xy"), e(1..3, "no"), e(3..3, "+")],
+        );
         assert_eq!(out.text, "xyc+dEf");
         assert_eq!(out.refused.len(), 1);
         assert_eq!(out.refused[0].replacement, "no");

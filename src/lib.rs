@@ -16,8 +16,8 @@ pub mod chars;
 pub mod document;
 pub mod edit;
 pub mod passes;
-pub mod report;
 pub mod pipeline;
+pub mod report;
 pub mod rules;
 pub mod text_io;
 

@@ -5,8 +5,8 @@
 use crate::changes::{Change, SourceMap};
 use crate::document::Document;
 use crate::edit::{self, Edit, EditKind};
-use crate::passes::{self, Options, Pass};
 use crate::passes::Selection;
+use crate::passes::{self, Options, Pass};
 use crate::rules::Rules;
 use anyhow::{bail, Result};
 use std::ops::Range;
@@ -67,7 +67,11 @@ impl Pipeline {
 
     /// The default pipeline: embedded rules, all passes.
     pub fn default_pipeline() -> Result<Self> {
-        Self::new(&Rules::embedded()?, &Selection::default(), Options::default())
+        Self::new(
+            &Rules::embedded()?,
+            &Selection::default(),
+            Options::default(),
+        )
     }
 
     pub fn passes(&self) -> impl Iterator<Item = &dyn Pass> {

@@ -80,7 +80,11 @@ fn summary(e: &Edit) -> EditSummary {
 pub fn records<'a>(place: Place<'a>, out: &'a Outcome) -> Vec<Record<'a>> {
     let idx = LineIndex::new(place.input);
     let mut recs = Vec::with_capacity(out.changes.len() + out.suggestions.len());
-    let mut make = |kind: &'static str, input: &Range<usize>, after: String, main: &Edit, also: Vec<EditSummary>| {
+    let mut make = |kind: &'static str,
+                    input: &Range<usize>,
+                    after: String,
+                    main: &Edit,
+                    also: Vec<EditSummary>| {
         let (line, column) = idx.locate(place.input, input.start);
         recs.push(Record {
             path: place.path,
@@ -102,10 +106,22 @@ pub fn records<'a>(place: Place<'a>, out: &'a Outcome) -> Vec<Record<'a>> {
         let Some((main, rest)) = c.edits.split_last() else {
             continue;
         };
-        make("fix", &c.input, out.output[c.output.clone()].to_string(), main, rest.iter().map(summary).collect());
+        make(
+            "fix",
+            &c.input,
+            out.output[c.output.clone()].to_string(),
+            main,
+            rest.iter().map(summary).collect(),
+        );
     }
     for Suggestion { input, edit } in &out.suggestions {
-        make("suggestion", input, edit.replacement.clone(), edit, Vec::new());
+        make(
+            "suggestion",
+            input,
+            edit.replacement.clone(),
+            edit,
+            Vec::new(),
+        );
     }
     recs.sort_by_key(|r| (r.byte_start, r.kind == "suggestion"));
     recs
@@ -123,7 +139,11 @@ pub fn visible(s: &str) -> String {
 pub fn human(place: Place, out: &Outcome) -> String {
     let mut s = String::new();
     for r in records(place, out) {
-        let tag = if r.kind == "suggestion" { " suggestion" } else { "" };
+        let tag = if r.kind == "suggestion" {
+            " suggestion"
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
             "{}:{}:{}:{tag} {}/{}: {} → {} ({}; confidence {:.2})",
@@ -154,7 +174,10 @@ pub fn json_lines(place: Place, out: &Outcome) -> String {
 }
 
 fn gh_escape(s: &str, property: bool) -> String {
-    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let s = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if property {
         s.replace(':', "%3A").replace(',', "%2C")
     } else {
@@ -166,7 +189,11 @@ fn gh_escape(s: &str, property: bool) -> String {
 pub fn github(place: Place, out: &Outcome) -> String {
     let mut s = String::new();
     for r in records(place, out) {
-        let level = if r.kind == "suggestion" { "notice" } else { "warning" };
+        let level = if r.kind == "suggestion" {
+            "notice"
+        } else {
+            "warning"
+        };
         let _ = writeln!(
             s,
             "::{level} file={},line={},col={},title={}::{} → {}: {}",
@@ -260,7 +287,10 @@ pub fn diff(place: Place, out: &Outcome, style: DiffStyle) -> String {
         }
     }
     if style != DiffStyle::Patch {
-        for r in records(place, out).into_iter().filter(|r| r.kind == "suggestion") {
+        for r in records(place, out)
+            .into_iter()
+            .filter(|r| r.kind == "suggestion")
+        {
             let _ = writeln!(
                 s,
                 "# suggestion {}:{}:{}: {} → {} ({}/{}: {}; confidence {:.2})",
@@ -282,7 +312,10 @@ pub fn diff(place: Place, out: &Outcome, style: DiffStyle) -> String {
 fn paint(line: &str, colour: &str, style: DiffStyle) -> String {
     if style == DiffStyle::Colour {
         // Re-open the line colour after each highlight's reset.
-        format!("{colour}{}{RESET}", line.replace(RESET, &format!("{RESET}{colour}")))
+        format!(
+            "{colour}{}{RESET}",
+            line.replace(RESET, &format!("{RESET}{colour}"))
+        )
     } else {
         line.to_string()
     }
@@ -345,7 +378,10 @@ fn marked(old: &str, new: &str, style: DiffStyle) -> (String, String) {
         ChangeTag::Insert => n.push_str(ins_close),
         ChangeTag::Equal => {}
     }
-    let empty_pairs = [format!("{del_open}{del_close}"), format!("{ins_open}{ins_close}")];
+    let empty_pairs = [
+        format!("{del_open}{del_close}"),
+        format!("{ins_open}{ins_close}"),
+    ];
     for e in &empty_pairs {
         o = o.replace(e.as_str(), "");
         n = n.replace(e.as_str(), "");

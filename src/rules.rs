@@ -89,7 +89,10 @@ pub fn parse_table(spec: &RuleFileSpec, label: &str, content: &str) -> Result<Ve
         };
         let fields: Vec<String> = body.split('\t').map(str::to_string).collect();
         if fields[0].trim().is_empty() {
-            bail!("{origin}: empty key; expected {}", spec.columns.join("<TAB>"));
+            bail!(
+                "{origin}: empty key; expected {}",
+                spec.columns.join("<TAB>")
+            );
         }
         if fields.iter().any(|f| f != f.trim()) {
             bail!("{origin}: a field has leading or trailing spaces; columns are separated by one tab");
@@ -130,7 +133,8 @@ impl Rules {
     /// Loads `dir` on top of `self`. Files not named in [`RULE_FILES`] are an
     /// error, so a typo in a file name does not silently do nothing.
     pub fn extend_from_dir(&mut self, dir: &Path) -> Result<()> {
-        let listing = std::fs::read_dir(dir).with_context(|| format!("cannot read rules folder {}", dir.display()))?;
+        let listing = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read rules folder {}", dir.display()))?;
         let mut names: Vec<_> = listing
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_file())
@@ -145,11 +149,20 @@ impl Rules {
             let path = dir.join(&name);
             let Some(spec) = RULE_FILES.iter().find(|s| s.name == name_s) else {
                 let known: Vec<_> = RULE_FILES.iter().map(|s| s.name).collect();
-                bail!("{}: unknown rules file; known files: {}", path.display(), known.join(", "));
+                bail!(
+                    "{}: unknown rules file; known files: {}",
+                    path.display(),
+                    known.join(", ")
+                );
             };
-            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             let content = String::from_utf8(bytes).map_err(|e| {
-                anyhow::anyhow!("{}: invalid UTF-8 at byte {}", path.display(), e.utf8_error().valid_up_to())
+                anyhow::anyhow!(
+                    "{}: invalid UTF-8 at byte {}",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                )
             })?;
             let entries = parse_table(spec, &path.display().to_string(), &content)?;
             self.merge(spec, entries);
@@ -184,9 +197,16 @@ mod tests {
     #[test]
     fn errors_name_file_and_line() {
         let err = parse_table(spec(), "x.tsv", "# c\n记者\n a\n").unwrap_err();
-        assert_eq!(err.to_string(), "x.tsv:3: a field has leading or trailing spaces; columns are separated by one tab");
+        assert_eq!(
+            err.to_string(),
+            "x.tsv:3: a field has leading or trailing spaces; columns are separated by one tab"
+        );
         let err = parse_table(spec(), "x.tsv", "a\tb\n").unwrap_err();
-        assert!(err.to_string().starts_with("x.tsv:1: expected at most 1 columns"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("x.tsv:1: expected at most 1 columns"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -34,7 +34,9 @@ impl std::str::FromStr for InputEncoding {
             "gb18030" => Ok(Self::Gb18030),
             "gbk" | "gb2312" | "cp936" => Ok(Self::Gbk),
             "big5" => Ok(Self::Big5),
-            _ => Err(format!("unknown encoding '{s}' (use utf-8, gb18030, gbk or big5)")),
+            _ => Err(format!(
+                "unknown encoding '{s}' (use utf-8, gb18030, gbk or big5)"
+            )),
         }
     }
 }
@@ -139,7 +141,9 @@ impl<R: BufRead> ChunkReader<R> {
                 .max_utf8_buffer_length_without_replacement(bytes.len())
                 .unwrap_or(bytes.len() * 3),
         );
-        let (result, read) = self.decoder.decode_to_string_without_replacement(bytes, out, last);
+        let (result, read) = self
+            .decoder
+            .decode_to_string_without_replacement(bytes, out, last);
         match result {
             encoding_rs::DecoderResult::InputEmpty => {
                 self.raw_pos += read;
@@ -204,7 +208,14 @@ impl<R: BufRead> ChunkReader<R> {
                 // One line longer than the maximum: cut after a sentence end.
                 let cut = text[text.len() / 2..]
                     .rfind(['。', '！', '？', '\n'])
-                    .map(|i| text.len() / 2 + i + text[text.len() / 2 + i..].chars().next().map_or(1, char::len_utf8))
+                    .map(|i| {
+                        text.len() / 2
+                            + i
+                            + text[text.len() / 2 + i..]
+                                .chars()
+                                .next()
+                                .map_or(1, char::len_utf8)
+                    })
                     .unwrap_or(text.len());
                 self.carry = text.split_off(cut);
                 break;
@@ -226,7 +237,8 @@ impl<R: BufRead> ChunkReader<R> {
     /// Line number of the chunk start: lines completed so far minus those the
     /// chunk itself completed, minus a carried part-line.
     fn line_of_start(&self, text: &str) -> usize {
-        let newlines = text.bytes().filter(|&b| b == b'\n').count() + self.carry.bytes().filter(|&b| b == b'\n').count();
+        let newlines = text.bytes().filter(|&b| b == b'\n').count()
+            + self.carry.bytes().filter(|&b| b == b'\n').count();
         self.line - newlines
     }
 }
@@ -249,7 +261,12 @@ pub fn frame_output(text: &str, framing: Framing, first: bool) -> String {
 mod tests {
     use super::*;
 
-    fn chunks(bytes: &[u8], enc: InputEncoding, target: usize, max: usize) -> Result<(Vec<Chunk>, Framing)> {
+    fn chunks(
+        bytes: &[u8],
+        enc: InputEncoding,
+        target: usize,
+        max: usize,
+    ) -> Result<(Vec<Chunk>, Framing)> {
         let mut r = ChunkReader::with_sizes(bytes, enc, target, max);
         let mut v = Vec::new();
         while let Some(c) = r.next_chunk()? {
@@ -282,7 +299,10 @@ mod tests {
     #[test]
     fn invalid_utf8_names_the_byte() {
         let err = chunks(b"ab\ncd\xFFe", InputEncoding::Utf8, 100, 1000).unwrap_err();
-        assert!(err.to_string().starts_with("invalid UTF-8 at byte 5"), "{err}");
+        assert!(
+            err.to_string().starts_with("invalid UTF-8 at byte 5"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -290,9 +310,21 @@ mod tests {
         let (gbk, _, _) = GBK.encode("中文\n");
         let (v, _) = chunks(&gbk, InputEncoding::Gbk, 100, 1000).unwrap();
         assert_eq!(v[0].text, "中文\n");
-        let (v, f) = chunks("\u{FEFF}甲\r\n乙\r\n".as_bytes(), InputEncoding::Utf8, 100, 1000).unwrap();
+        let (v, f) = chunks(
+            "\u{FEFF}甲\r\n乙\r\n".as_bytes(),
+            InputEncoding::Utf8,
+            100,
+            1000,
+        )
+        .unwrap();
         assert_eq!(v[0].text, "甲\n乙\n");
-        assert_eq!(f, Framing { bom: true, crlf: true });
+        assert_eq!(
+            f,
+            Framing {
+                bom: true,
+                crlf: true
+            }
+        );
         assert_eq!(frame_output("甲\n", f, true), "\u{FEFF}甲\r\n");
     }
 

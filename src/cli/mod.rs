@@ -63,7 +63,11 @@ impl View {
 }
 
 fn build_pipeline(args: &Args) -> Result<Pipeline> {
-    let mut rules = if args.no_default_rules { Rules::default() } else { Rules::embedded()? };
+    let mut rules = if args.no_default_rules {
+        Rules::default()
+    } else {
+        Rules::embedded()?
+    };
     for dir in &args.rules {
         rules.extend_from_dir(dir)?;
     }
@@ -92,7 +96,12 @@ fn explain(p: &Pipeline) -> String {
     }
     s.push_str("\nRule files (built in; extend or override with --rules DIR):\n");
     for spec in ocrfix::rules::RULE_FILES {
-        s.push_str(&format!("  {} [{}]: {}\n", spec.name, spec.columns.join(" ⇥ "), spec.about));
+        s.push_str(&format!(
+            "  {} [{}]: {}\n",
+            spec.name,
+            spec.columns.join(" ⇥ "),
+            spec.about
+        ));
     }
     s
 }
@@ -123,7 +132,11 @@ fn run_inner(args: &Args) -> Result<u8> {
             .build_global()
             .context("cannot start worker threads")?;
     }
-    let format = if args.diff { Format::Diff } else { args.format.unwrap_or(Format::Text) };
+    let format = if args.diff {
+        Format::Diff
+    } else {
+        args.format.unwrap_or(Format::Text)
+    };
     let colour = match args.color {
         Colour::Always => true,
         Colour::Never => false,
@@ -131,10 +144,15 @@ fn run_inner(args: &Args) -> Result<u8> {
     };
     let view = View {
         format,
-        style: if colour { DiffStyle::Colour } else { DiffStyle::Marked },
+        style: if colour {
+            DiffStyle::Colour
+        } else {
+            DiffStyle::Marked
+        },
         check: args.check,
     };
-    let stdin_mode = args.paths.is_empty() || (args.paths.len() == 1 && args.paths[0].as_os_str() == "-");
+    let stdin_mode =
+        args.paths.is_empty() || (args.paths.len() == 1 && args.paths[0].as_os_str() == "-");
     if stdin_mode {
         if args.write || args.output.is_some() {
             bail!("-w and -o need files or folders, not standard input");
@@ -191,7 +209,11 @@ fn run_stdin(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
         eprintln!("ocrfix: error: {e}");
         return Ok(ERROR);
     }
-    Ok(if args.check && result.changed { CHANGES } else { OK })
+    Ok(if args.check && result.changed {
+        CHANGES
+    } else {
+        OK
+    })
 }
 
 /// Processes one file: streams it through the pipeline into a temporary
@@ -222,14 +244,20 @@ fn process_file_inner(
     let mut reader = ChunkReader::new(BufReader::new(file), args.encoding);
     let mut temp = match &job.dest {
         Some(dest) => {
-            let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+            let dir = dest
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create folder {}", dir.display()))?;
             Some(
                 tempfile::Builder::new()
                     .prefix(".ocrfix-")
                     .suffix(".tmp")
                     .tempfile_in(dir)
-                    .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?,
+                    .with_context(|| {
+                        format!("cannot create a temporary file in {}", dir.display())
+                    })?,
             )
         }
         None => None,
@@ -250,7 +278,8 @@ fn process_file_inner(
                 first_line: chunk.first_line,
                 offset: chunk.offset,
             };
-            res.stdout.push_str(&view.render(place, &outcome, reader.framing, first));
+            res.stdout
+                .push_str(&view.render(place, &outcome, reader.framing, first));
         }
         first = false;
     }
@@ -259,9 +288,12 @@ fn process_file_inner(
         if in_place && !res.changed {
             return Ok(()); // untouched: the temporary file is removed on drop
         }
-        t.as_file().sync_all().context("cannot flush the temporary file")?;
+        t.as_file()
+            .sync_all()
+            .context("cannot flush the temporary file")?;
         if in_place {
-            std::fs::set_permissions(t.path(), meta.permissions()).context("cannot copy permissions")?;
+            std::fs::set_permissions(t.path(), meta.permissions())
+                .context("cannot copy permissions")?;
         }
         t.persist(dest)
             .map_err(|e| e.error)
@@ -271,7 +303,12 @@ fn process_file_inner(
 }
 
 fn run_paths(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
-    let exts: Vec<&str> = args.ext.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let exts: Vec<&str> = args
+        .ext
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let walked = walk::walk(
         &args.paths,
         &walk::WalkOptions {
@@ -282,7 +319,8 @@ fn run_paths(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
         },
     );
     let any_dir = args.paths.iter().any(|p| p.is_dir());
-    if any_dir && !args.write && args.output.is_none() && !args.check && view.format == Format::Text {
+    if any_dir && !args.write && args.output.is_none() && !args.check && view.format == Format::Text
+    {
         bail!("a folder needs -o DIR (copies), -w (in place), --check or a report format (--diff, --format)");
     }
     if !args.quiet {
@@ -305,7 +343,12 @@ fn run_paths(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
         .par_iter()
         .map(|job| {
             let mut r = process_file(job, pipeline, view, args);
-            if r.error.is_some() && !job.explicit && r.error.as_deref().is_some_and(|e| e.contains("binary data")) {
+            if r.error.is_some()
+                && !job.explicit
+                && r.error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("binary data"))
+            {
                 // A file that became binary after the walk looked at it.
                 r.error = None;
             }
@@ -359,7 +402,11 @@ fn summary(results: &[&FileResult], files: usize) {
     let errors = results.iter().filter(|r| r.error.is_some()).count();
     let suggestions: usize = results.iter().map(|r| r.suggestions).sum();
     let detail: Vec<String> = by_pass.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    let detail = if detail.is_empty() { String::new() } else { format!(" ({})", detail.join(", ")) };
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", detail.join(", "))
+    };
     eprintln!(
         "ocrfix: {files} file{}, {changed} changed, {total} edit{}{detail}, {suggestions} suggestion{}, {errors} error{}",
         if files == 1 { "" } else { "s" },

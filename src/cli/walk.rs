@@ -66,14 +66,16 @@ pub fn walk(paths: &[PathBuf], opt: &WalkOptions) -> Walk {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        w.errors.push(format!("{}: {e}", e.path().unwrap_or(root).display()));
+                        w.errors
+                            .push(format!("{}: {e}", e.path().unwrap_or(root).display()));
                         continue;
                     }
                 };
                 let path = entry.path();
                 let ft = entry.file_type();
                 if ft.is_symlink() {
-                    w.notes.push(format!("{}: skipped: symbolic link", path.display()));
+                    w.notes
+                        .push(format!("{}: skipped: symbolic link", path.display()));
                     continue;
                 }
                 if !ft.is_file() {
@@ -87,7 +89,8 @@ pub fn walk(paths: &[PathBuf], opt: &WalkOptions) -> Walk {
                     continue;
                 }
                 if looks_binary(path) {
-                    w.notes.push(format!("{}: skipped: binary file", path.display()));
+                    w.notes
+                        .push(format!("{}: skipped: binary file", path.display()));
                     continue;
                 }
                 let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
@@ -97,12 +100,18 @@ pub fn walk(paths: &[PathBuf], opt: &WalkOptions) -> Walk {
                 // Say once per root that hidden entries were passed over.
                 if let Ok(rd) = std::fs::read_dir(root) {
                     if rd.filter_map(Result::ok).any(|e| is_hidden(&e.file_name())) {
-                        w.notes.push(format!("{}: hidden files and folders skipped (--hidden takes them)", root.display()));
+                        w.notes.push(format!(
+                            "{}: hidden files and folders skipped (--hidden takes them)",
+                            root.display()
+                        ));
                     }
                 }
             }
         } else {
-            let name = root.file_name().map(PathBuf::from).unwrap_or_else(|| root.clone());
+            let name = root
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.clone());
             found.push((root.clone(), name, true));
         }
         for (src, rel, explicit) in found {
@@ -111,7 +120,10 @@ pub fn walk(paths: &[PathBuf], opt: &WalkOptions) -> Walk {
             } else {
                 opt.out_dir.map(|out| {
                     if several && meta.is_dir() {
-                        let base = root.canonicalize().ok().and_then(|p| p.file_name().map(PathBuf::from));
+                        let base = root
+                            .canonicalize()
+                            .ok()
+                            .and_then(|p| p.file_name().map(PathBuf::from));
                         out.join(base.unwrap_or_default()).join(&rel)
                     } else {
                         out.join(&rel)
@@ -120,11 +132,19 @@ pub fn walk(paths: &[PathBuf], opt: &WalkOptions) -> Walk {
             };
             if let Some(d) = &dest {
                 if !seen_dest.insert(d.clone()) {
-                    w.errors.push(format!("{}: output {} already written by another input", src.display(), d.display()));
+                    w.errors.push(format!(
+                        "{}: output {} already written by another input",
+                        src.display(),
+                        d.display()
+                    ));
                     continue;
                 }
             }
-            w.jobs.push(Job { src, dest, explicit });
+            w.jobs.push(Job {
+                src,
+                dest,
+                explicit,
+            });
         }
     }
     w

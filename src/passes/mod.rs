@@ -5,6 +5,7 @@ use crate::edit::Edit;
 use crate::rules::Rules;
 use anyhow::Result;
 
+pub mod reflow;
 pub mod spaces;
 
 /// Options every pass may read. Passes never read global state.
@@ -16,7 +17,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { min_confidence: 0.5 }
+        Options {
+            min_confidence: 0.5,
+        }
     }
 }
 
@@ -49,9 +52,13 @@ pub trait Pass: Send + Sync {
 pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 
 /// Every pass, in run order. The order matters:
-/// 1. `spaces` removes stray spaces between Chinese characters, so every
-///    later pass sees whole words.
-pub const REGISTRY: &[(&str, PassBuilder)] = &[("spaces", spaces::build)];
+/// 1. `reflow` rebuilds paragraphs first: it reads the line structure (line
+///    ends, the spaces a converter left at former line ends) before anything
+///    else removes it.
+/// 2. `spaces` removes the stray spaces left inside lines, so every later
+///    pass sees whole words.
+pub const REGISTRY: &[(&str, PassBuilder)] =
+    &[(reflow::ID, reflow::build), (spaces::ID, spaces::build)];
 
 /// The ids of all passes, in run order.
 pub fn ids() -> Vec<&'static str> {

@@ -36,7 +36,11 @@ pub struct Spaces {
 }
 
 pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
-    let mut titles: Vec<String> = rules.table("titles.tsv").iter().map(|e| e.key().to_string()).collect();
+    let mut titles: Vec<String> = rules
+        .table("titles.tsv")
+        .iter()
+        .map(|e| e.key().to_string())
+        .collect();
     // Longest first, so 摄影记者 is tried before 记者.
     titles.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
     Ok(Box::new(Spaces { titles }))
@@ -58,7 +62,11 @@ fn token(s: &str) -> Token<'_> {
 
 /// A byline name: a few Han characters and nothing that reads as a sentence.
 fn is_short_name(t: &Token) -> bool {
-    t.han <= 4 && !t.text.chars().any(|c| matches!(c, '，' | '。' | '、' | '：' | '；' | ',' | ':'))
+    t.han <= 4
+        && !t
+            .text
+            .chars()
+            .any(|c| matches!(c, '，' | '。' | '、' | '：' | '；' | ',' | ':'))
 }
 
 fn is_dateline_end(s: &str) -> bool {
@@ -78,7 +86,12 @@ impl Spaces {
 
     /// Decides about the whitespace run between `left` and `right` (whole
     /// tokens) on a line whose tokens are `tokens`.
-    fn keep_between_han(&self, left: &Token, right: &Token, field_line: bool) -> Option<&'static str> {
+    fn keep_between_han(
+        &self,
+        left: &Token,
+        right: &Token,
+        field_line: bool,
+    ) -> Option<&'static str> {
         if self.ends_with_title(left.text) && is_short_name(right) {
             return Some("a title word before a name");
         }
@@ -169,7 +182,11 @@ impl Pass for Spaces {
                             continue;
                         }
                     }
-                    let conf = if is_cjk_punct(a) || is_cjk_punct(b) { 0.95 } else { 0.9 };
+                    let conf = if is_cjk_punct(a) || is_cjk_punct(b) {
+                        0.95
+                    } else {
+                        0.9
+                    };
                     edits.push(Edit::fix(
                         range,
                         "",
@@ -243,16 +260,34 @@ mod tests {
     fn table() {
         let cases = [
             ("提效率 争先锋、提效 益争先进", "提效率争先锋、提效益争先进"),
-            ("2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾", "2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾"),
+            (
+                "2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾",
+                "2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾",
+            ),
             ("记者 赵志斌", "记者 赵志斌"),
-            ("大众日报淄博融媒体中 心记者 **赵志斌** ", "大众日报淄博融媒体中心记者 **赵志斌** "),
-            ("淄博1月29日讯 正月初八,张店区召开", "淄博1月29日讯 正月初八,张店区召开"),
-            ("扫描\"鲁中晨报\"APP二 维码查看现场 视频", "扫描\"鲁中晨报\"APP二维码查看现场视频"),
+            (
+                "大众日报淄博融媒体中 心记者 **赵志斌** ",
+                "大众日报淄博融媒体中心记者 **赵志斌** ",
+            ),
+            (
+                "淄博1月29日讯 正月初八,张店区召开",
+                "淄博1月29日讯 正月初八,张店区召开",
+            ),
+            (
+                "扫描\"鲁中晨报\"APP二 维码查看现场 视频",
+                "扫描\"鲁中晨报\"APP二维码查看现场视频",
+            ),
             ("重要动力。 20 多年的改革", "重要动力。20多年的改革"),
-            ("使用 Rust 编写，用 Rust 测试，以 Go 对比。", "使用 Rust 编写，用 Rust 测试，以 Go 对比。"),
+            (
+                "使用 Rust 编写，用 Rust 测试，以 Go 对比。",
+                "使用 Rust 编写，用 Rust 测试，以 Go 对比。",
+            ),
             ("plain English text  stays", "plain English text  stays"),
             ("  缩进的段落", "  缩进的段落"),
-            ("本报讯 记者 吴坤胜报道：记者今天", "本报讯 记者吴坤胜报道：记者今天"),
+            (
+                "本报讯 记者 吴坤胜报道：记者今天",
+                "本报讯 记者吴坤胜报道：记者今天",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(fix(input), want, "input: {input}");

@@ -1,0 +1,789 @@
+//! Broken line wraps: paragraphs rebuilt from column text.
+//!
+//! OCR of narrow newspaper columns emits every printed line as a line of its
+//! own (or, after a converter joined the lines, separated by one space), a
+//! blank line wherever a paragraph continued in the next column, and nothing
+//! at all where a new paragraph began inside a column: the two-character
+//! indent is lost. This pass rebuilds one line per paragraph, paragraphs
+//! separated by a blank line:
+//!
+//! ```text
+//! 站在两个世纪的交接点          站在两个世纪的交接点上，人们……是些什么？
+//! 上，人们在思索：新世纪的  →
+//! 曙光带给……是些什么？          为了看清楚未来，应该回过头看看昨天。
+//! 为了看清楚未来，应该
+//! 回过头看看昨天。
+//! ```
+//!
+//! Evidence comes from the page itself: the column width (the most common
+//! printed-line width), short lines that end a sentence (a paragraph's last
+//! line), lines two characters short of full (a lost indent), short lines
+//! without punctuation (sub-headings). Between blocks of ordinary Markdown
+//! paragraphs it joins only a paragraph cut mid-sentence with positive
+//! evidence (a dangling 、 or ，, a quoted term cut in two, a next "paragraph"
+//! of one tiny sentence); a cut without evidence is reported as a suggestion,
+//! since text may have been lost at a column end. Headings, list and table
+//! lines, code and bylines are never joined.
+
+use super::{Options, Pass, RuleInfo};
+use crate::chars::{em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end};
+use crate::document::{Document, LineKind};
+use crate::edit::Edit;
+use crate::rules::Rules;
+use anyhow::Result;
+use std::ops::Range;
+
+pub const ID: &str = "reflow";
+
+const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "join-line",
+        about: "Joins two printed lines of one paragraph (no space between Chinese, one space between Latin words).",
+    },
+    RuleInfo {
+        id: "paragraph-end",
+        about: "Starts a new paragraph after a line that ends a sentence short of the column width, or before a line indented by the lost two characters.",
+    },
+    RuleInfo {
+        id: "heading",
+        about: "Keeps a short line without punctuation (a sub-heading) as a paragraph of its own.",
+    },
+    RuleInfo {
+        id: "join-column",
+        about: "Joins a paragraph that continues from the bottom of one column to the top of the next (a blank line in the OCR output).",
+    },
+    RuleInfo {
+        id: "join-split",
+        about: "Joins Markdown paragraphs split mid-sentence, with evidence: a dangling 、 or ，, a quoted term cut in two, or a tiny remainder such as 表率。",
+    },
+    RuleInfo {
+        id: "maybe-split",
+        about: "Suggests (never applies) a join where a paragraph ends mid-sentence without further evidence: text may be lost there.",
+    },
+];
+
+pub struct Reflow {
+    titles: Vec<String>,
+}
+
+pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
+    let titles = rules
+        .table("titles.tsv")
+        .iter()
+        .map(|e| e.key().to_string())
+        .collect();
+    Ok(Box::new(Reflow { titles }))
+}
+
+/// How printed lines were separated in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joint {
+    /// A line break.
+    Newline,
+    /// One space left where a converter joined printed lines.
+    Space,
+}
+
+/// A printed line of a column: its content (trimmed) and width in em.
+#[derive(Debug, Clone)]
+struct Printed {
+    range: Range<usize>,
+    width: f32,
+}
+
+/// Consecutive printed lines of one block that may be joined: a block split
+/// at headings and other markup lines.
+#[derive(Debug, Clone)]
+struct Run {
+    lines: Vec<Printed>,
+    /// `joints[i]` separates `lines[i]` and `lines[i + 1]`.
+    joints: Vec<Joint>,
+    /// The run ends its block (a blank line or the end follows).
+    ends_block: bool,
+    /// The run starts its block.
+    starts_block: bool,
+}
+
+fn is_ws(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{3000}'
+}
+
+fn width_of(s: &str) -> f32 {
+    s.chars().filter(|&c| !is_ws(c)).map(em_width).sum()
+}
+
+fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let start = r.start + (s.len() - s.trim_start_matches(is_ws).len());
+    let end = r.end - (s.len() - s.trim_end_matches(is_ws).len());
+    start..end.max(start)
+}
+
+/// Splits a physical line at single spaces into printed lines when it is a
+/// converter's join of column lines (segment widths near the column width).
+fn segments(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+    let line = &text[r.clone()];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = k.checked_sub(1).map(|p| chars[p].1);
+            let next = chars.get(k + 1).map(|p| p.1);
+            // A single space with Chinese on at least one side: a joint candidate.
+            if let (Some(p), Some(n)) = (prev, next) {
+                if p != ' ' && n != ' ' && (is_cjk(p) || is_cjk(n)) {
+                    out.push(r.start + start..r.start + i);
+                    start = i + 1;
+                }
+            }
+        }
+    }
+    out.push(r.start + start..r.end);
+    out
+}
+
+/// The most common rounded width among `widths`, if it is common enough to
+/// be a column width: justified columns make one width dominate.
+fn column_width(widths: &[f32]) -> Option<f32> {
+    if widths.len() < 6 {
+        return None;
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for &w in widths {
+        if w >= 4.0 {
+            *counts.entry(w.round() as i64).or_insert(0usize) += 1;
+        }
+    }
+    let (&w, &n) = counts.iter().max_by_key(|(w, n)| (**n, **w))?;
+    // Neighbours count too: digits make justified lines a little narrower.
+    let near = n + counts.get(&(w - 1)).copied().unwrap_or(0) / 2;
+    (near * 10 >= widths.len() * 3 && n >= 4).then_some(w as f32)
+}
+
+/// Last meaningful character of a line (emphasis markers and spaces ignored).
+fn last_char(s: &str) -> Option<char> {
+    s.trim_end_matches(|c: char| is_ws(c) || c == '*' || c == '_')
+        .chars()
+        .next_back()
+}
+
+fn first_char(s: &str) -> Option<char> {
+    s.trim_start_matches(|c: char| is_ws(c) || c == '*' || c == '_')
+        .chars()
+        .next()
+}
+
+/// True when the line ends a sentence: `。`, `！`, `？`, `…`, OCR's `.`/`·`
+/// for `。`, optionally followed by closing quotes or brackets.
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(|c: char| is_ws(c) || c == '*' || c == '_');
+    let core = t.trim_end_matches(is_closing);
+    match core.chars().next_back() {
+        Some(c) if is_sentence_end(c) => true,
+        Some('.' | '·') => core.chars().rev().nth(1).is_some_and(is_cjk),
+        _ => false,
+    }
+}
+
+/// No sentence punctuation (quotes allowed): a headline such as
+/// `张店"新春第一会"发出动员令`.
+fn no_sentence_punct(s: &str) -> bool {
+    !s.chars().any(|c| {
+        matches!(
+            c,
+            '，' | '。' | '、' | '；' | '：' | '！' | '？' | ',' | ';' | ':' | '!' | '?'
+        )
+    })
+}
+
+/// A line with no sentence punctuation at all: a title or sub-heading.
+fn unpunctuated(s: &str) -> bool {
+    !s.chars().any(|c| {
+        matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '！'
+                | '？'
+                | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '“'
+                | '”'
+                | '"'
+        )
+    })
+}
+
+/// What goes between two joined lines: nothing between Chinese characters,
+/// one space between Latin words.
+fn joiner(a: char, b: char) -> &'static str {
+    if a.is_ascii_alphabetic() && b.is_ascii_alphabetic()
+        || (a.is_ascii_punctuation() && a != '-' && b.is_ascii_alphanumeric())
+    {
+        " "
+    } else {
+        ""
+    }
+}
+
+impl Reflow {
+    /// A byline or credit line: short, unpunctuated, with a title word
+    /// followed by a space or emphasis and then a name (`记者 赵志斌`,
+    /// `通讯员 **T业宏**`).
+    fn is_byline(&self, s: &str) -> bool {
+        let t = s.trim();
+        let han = t.chars().filter(|&c| is_han(c)).count();
+        han <= 30
+            && unpunctuated(t)
+            && self.titles.iter().any(|w| {
+                t.match_indices(w.as_str()).any(|(i, _)| {
+                    let rest = &t[i + w.len()..];
+                    rest.starts_with([' ', '\u{3000}', '*', '_'])
+                })
+            })
+    }
+
+    /// Builds the runs of a document: printed lines grouped per block, cut at
+    /// lines that are not prose.
+    fn runs(&self, doc: &Document) -> (Vec<Run>, Vec<f32>, bool) {
+        let text = doc.text;
+        let mut runs = Vec::new();
+        // Decide whether physical lines are converter-joined column lines:
+        // many single-space segments of similar width.
+        let mut seg_widths = Vec::new();
+        for l in &doc.lines {
+            if l.kind == LineKind::Text {
+                let segs = segments(text, l.range.clone());
+                if segs.len() >= 3 {
+                    seg_widths.extend(
+                        segs[..segs.len() - 1]
+                            .iter()
+                            .map(|r| width_of(&text[r.clone()])),
+                    );
+                }
+            }
+        }
+        let seg_w = column_width(&seg_widths);
+        for b in &doc.blocks {
+            let mut cur: Option<Run> = None;
+            for li in b.lines.clone() {
+                let line = &doc.lines[li];
+                let prose = line.kind == LineKind::Text;
+                if !prose {
+                    if let Some(r) = cur.take() {
+                        runs.push(r);
+                    }
+                    continue;
+                }
+                let pieces = match seg_w {
+                    Some(w) => {
+                        let segs = segments(text, line.range.clone());
+                        let fits = segs.len() >= 3 && {
+                            let inner = &segs[..segs.len() - 1];
+                            let ok = inner
+                                .iter()
+                                .filter(|r| (width_of(&text[(*r).clone()]) - w).abs() <= 2.6)
+                                .count();
+                            ok * 10 >= inner.len() * 4
+                        };
+                        if fits {
+                            segs
+                        } else {
+                            vec![line.range.clone()]
+                        }
+                    }
+                    None => vec![line.range.clone()],
+                };
+                let run = cur.get_or_insert_with(|| Run {
+                    lines: Vec::new(),
+                    joints: Vec::new(),
+                    ends_block: false,
+                    starts_block: li == b.lines.start,
+                });
+                for (k, p) in pieces.into_iter().enumerate() {
+                    let r = trim_range(text, p);
+                    if !run.lines.is_empty() {
+                        run.joints
+                            .push(if k == 0 { Joint::Newline } else { Joint::Space });
+                    }
+                    run.lines.push(Printed {
+                        width: width_of(&text[r.clone()]),
+                        range: r,
+                    });
+                }
+            }
+            if let Some(mut r) = cur.take() {
+                r.ends_block = true;
+                runs.push(r);
+            }
+        }
+        // Column width: from converter-joined segments, else from the physical
+        // lines of multi-line runs.
+        let widths: Vec<f32> = runs
+            .iter()
+            .filter(|r| r.lines.len() >= 3)
+            .flat_map(|r| r.lines.iter().map(|l| l.width))
+            .collect();
+        let w = seg_w.or_else(|| column_width(&widths));
+        (runs, w.into_iter().collect(), seg_w.is_some())
+    }
+}
+
+/// The decisions about one joint.
+struct Ctx<'a> {
+    text: &'a str,
+    w: f32,
+}
+
+impl Ctx<'_> {
+    fn s(&self, p: &Printed) -> &str {
+        &self.text[p.range.clone()]
+    }
+    fn full(&self, p: &Printed) -> bool {
+        p.width >= self.w - 0.8
+    }
+    fn short(&self, p: &Printed) -> bool {
+        p.width < self.w - 1.2
+    }
+    /// Two characters short of full: the first line of a paragraph whose
+    /// indent OCR dropped.
+    fn indented(&self, p: &Printed) -> bool {
+        let d = self.w - p.width;
+        (1.4..=2.6).contains(&d)
+    }
+    fn title(&self, p: &Printed) -> bool {
+        let s = self.s(p);
+        let room = self.w - p.width - if s.chars().any(is_alnum) { 2.0 } else { 0.0 };
+        room >= 1.2
+            && unpunctuated(s)
+            && p.width >= 2.0
+            && s.chars().filter(|&c| is_han(c)).count() >= 2
+    }
+}
+
+enum Decision {
+    Join(&'static str, f32, String),
+    Break(&'static str, f32, String),
+}
+
+/// Room a justified line may leave empty without ending a paragraph: a
+/// number or Latin word is never broken across lines, and an opening mark is
+/// never left at a line end.
+fn slack(a: &str, b: &str) -> f32 {
+    let mut s = 0.0;
+    if a.chars().any(is_alnum) {
+        s += 2.0;
+    }
+    if first_char(b).is_some_and(|c| matches!(c, '“' | '‘' | '《' | '（' | '(' | '「' | '"'))
+    {
+        s += 1.0;
+    }
+    s
+}
+
+/// Marks that never start a line in Chinese typesetting: a line starting
+/// with one continues the previous line.
+fn starts_continuation(s: &str) -> Option<char> {
+    first_char(s).filter(|c| {
+        matches!(
+            c,
+            '，' | '。' | '、' | '；' | '：' | '！' | '？' | '”' | '’' | '）' | '》' | '」'
+        )
+    })
+}
+
+/// The marker of an enumerated item at the start of a line: `（四）`,
+/// `二十五、`, `3、`, `●`, `第三十一条`.
+fn enumeration(s: &str) -> Option<&str> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^(?:[（(][一二三四五六七八九十百0-9]{1,4}[）)]|[一二三四五六七八九十百]{1,4}、|[0-9]{1,3}、|[●■◆★▲]|第[一二三四五六七八九十百零0-9]{1,6}条)")
+            .expect("static regex is valid")
+    });
+    re.find(s).map(|m| m.as_str())
+}
+
+/// Inside a run: join line `i` to line `i + 1`, or start a paragraph.
+fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
+    let (a, b) = (&lines[i], &lines[i + 1]);
+    let (sa, sb) = (c.s(a), c.s(b));
+    let b_last = i + 2 == lines.len();
+    if let Some(ch) = starts_continuation(sb) {
+        return Decision::Join(
+            "join-line",
+            0.95,
+            format!("next line starts with '{ch}', which never starts a line"),
+        );
+    }
+    let room = c.w - a.width;
+    if let Some(m) = enumeration(sb) {
+        if ends_sentence(sa)
+            || matches!(last_char(sa), Some('；' | '：' | '）' | ';' | ':' | ')'))
+            || room >= 1.5 + slack(sa, sb)
+        {
+            return Decision::Break(
+                "paragraph-end",
+                0.85,
+                format!("next line starts an enumerated item '{m}'"),
+            );
+        }
+    }
+    if matches!(last_char(sa), Some('）' | ')'))
+        && room >= 1.5 + slack(sa, sb)
+        && !ends_sentence(sa)
+    {
+        return Decision::Break(
+            "paragraph-end",
+            0.8,
+            "line ends with a closing bracket (a credit or note) short of the column width".into(),
+        );
+    }
+    let prev_ends = i == 0 || ends_sentence(c.s(&lines[i - 1]));
+    if ends_sentence(sa) {
+        if room >= 1.5 + slack(sa, sb) {
+            return Decision::Break(
+                "paragraph-end",
+                0.9,
+                format!(
+                    "line ends a sentence {room:.0} characters short of the column width {:.0}",
+                    c.w
+                ),
+            );
+        }
+        if c.indented(b) && !b_last {
+            return Decision::Break(
+                "paragraph-end",
+                0.85,
+                format!(
+                    "next line is two characters short of the column width {:.0}: a lost indent",
+                    c.w
+                ),
+            );
+        }
+        if c.title(b) {
+            return Decision::Break(
+                "heading",
+                0.75,
+                "next line is short and unpunctuated: a heading".into(),
+            );
+        }
+        return Decision::Join(
+            "join-line",
+            0.7,
+            "line ends a sentence but fills the column: the paragraph goes on".into(),
+        );
+    }
+    if !unpunctuated(sa) && room >= 5.0 && c.indented(b) && !b_last {
+        return Decision::Break(
+            "paragraph-end",
+            0.7,
+            "line stops far short of the column width and the next is indented: the final mark was lost".into(),
+        );
+    }
+    if c.title(a) && !c.indented(a) && prev_ends {
+        return Decision::Break(
+            "heading",
+            0.75,
+            "short line without punctuation between paragraphs: a heading".into(),
+        );
+    }
+    let conf = if c.full(a) { 0.9 } else { 0.75 };
+    Decision::Join(
+        "join-line",
+        conf,
+        if c.full(a) {
+            format!("line fills the column width {:.0}", c.w)
+        } else {
+            "line does not end a sentence".into()
+        },
+    )
+}
+
+/// Quote balance of a paragraph's text: positive when it leaves a quote open.
+fn open_quotes(s: &str) -> i32 {
+    let curly = s.chars().filter(|&c| c == '“').count() as i32
+        - s.chars().filter(|&c| c == '”').count() as i32;
+    let straight = s.chars().filter(|&c| c == '"').count() as i32 % 2;
+    curly + straight
+}
+
+/// Characters before the first sentence end of `s` (all of it if none).
+fn first_sentence_len(s: &str) -> Option<usize> {
+    s.chars().position(is_sentence_end)
+}
+
+impl Reflow {
+    /// Between two runs separated by a blank line.
+    fn decide_between(
+        &self,
+        c: Option<&Ctx>,
+        prev: &Run,
+        next: &Run,
+        columns: bool,
+    ) -> Option<Decision> {
+        let text = c.map(|c| c.text)?;
+        let a = prev.lines.last()?;
+        let b = next.lines.first()?;
+        let (sa, sb) = (&text[a.range.clone()], &text[b.range.clone()]);
+        let (ca, cb) = (last_char(sa)?, first_char(sb)?);
+        if self.is_byline(sb) || self.is_byline(sa) {
+            return None;
+        }
+        let ctx = c?;
+        if let Some(ch) = starts_continuation(sb) {
+            return Some(Decision::Join(
+                "join-column",
+                0.9,
+                format!("next block starts with '{ch}', which never starts a line"),
+            ));
+        }
+        if columns && prev.lines.len() >= 2 && ctx.w > 0.0 {
+            // Column text: the bottom line of one column and the top of the next.
+            let single_title = next.lines.len() == 1 && ctx.title(b);
+            if ctx.title(a) && prev.lines.len() == 1 || single_title {
+                return None;
+            }
+            if ends_sentence(sa) && (ctx.short(a) || ctx.indented(b)) {
+                return None;
+            }
+            if ctx.full(a) && !ends_sentence(sa) && !ctx.indented(b) {
+                return Some(Decision::Join(
+                    "join-column",
+                    0.9,
+                    "column ends mid-sentence on a full line; the next column goes on without an indent".into(),
+                ));
+            }
+            if ctx.full(a) && !ctx.indented(b) {
+                return Some(Decision::Join(
+                    "join-column",
+                    0.75,
+                    "column ends on a full line and the next column starts without an indent"
+                        .into(),
+                ));
+            }
+            let before_a = prev.lines.len().checked_sub(2).map(|k| &prev.lines[k]);
+            let heading = ctx.title(a)
+                && !ctx.indented(a)
+                && before_a.is_some_and(|p| ends_sentence(ctx.s(p)));
+            if !ends_sentence(sa) && !heading {
+                return Some(Decision::Join(
+                    "join-column",
+                    0.7,
+                    "column ends mid-sentence: the paragraph goes on in the next column".into(),
+                ));
+            }
+            return None;
+        }
+        if !prev.ends_block || !next.starts_block {
+            return None;
+        }
+        // Markdown paragraphs: join only a cut mid-sentence with evidence.
+        if ends_sentence(sa)
+            || matches!(ca, '：' | ':' | '）' | ')' | '》')
+            || !(is_cjk(ca) || is_alnum(ca) || ca == '"')
+        {
+            return None;
+        }
+        if !(is_cjk(cb) || is_alnum(cb) || cb == '"') || !(is_cjk(ca) || is_cjk(cb)) {
+            return None;
+        }
+        if prev.lines.len() == 1 && no_sentence_punct(sa) && sa.chars().count() <= 30 {
+            return None; // a headline or title line
+        }
+        if ca == '、' {
+            return Some(Decision::Join(
+                "join-split",
+                0.9,
+                "paragraph ends with '、', which never ends one".into(),
+            ));
+        }
+        if matches!(
+            cb,
+            '，' | '。' | '、' | '；' | '：' | '”' | '）' | '！' | '？'
+        ) {
+            return Some(Decision::Join(
+                "join-split",
+                0.9,
+                format!("next paragraph starts with '{cb}'"),
+            ));
+        }
+        let para_start = prev.lines.first().map_or(a.range.start, |l| l.range.start);
+        let prev_para = &text[para_start..a.range.end];
+        let tail_after_quote = prev_para.rsplit(['"', '“']).next().unwrap_or("");
+        let head_before_quote = sb.split(['"', '”']).next().unwrap_or(sb);
+        let quote_in_head =
+            sb.len() != head_before_quote.len() && head_before_quote.chars().count() <= 8;
+        if prev_para.len() != tail_after_quote.len()
+            && tail_after_quote.chars().count() <= 10
+            && unpunctuated(tail_after_quote)
+            && quote_in_head
+            && unpunctuated(head_before_quote)
+            && open_quotes(prev_para) != 0
+        {
+            return Some(Decision::Join(
+                "join-split",
+                0.85,
+                format!("quoted term cut in two: \"{tail_after_quote}|{head_before_quote}\""),
+            ));
+        }
+        if first_sentence_len(sb).is_some_and(|n| (1..=3).contains(&n)) {
+            return Some(Decision::Join(
+                "join-split",
+                0.8,
+                "next paragraph starts with a sentence of three characters or fewer".into(),
+            ));
+        }
+        Some(Decision::Join(
+            "maybe-split",
+            0.3,
+            "paragraph ends mid-sentence; it may continue in the next one, or text was lost here"
+                .into(),
+        ))
+    }
+}
+
+impl Pass for Reflow {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn about(&self) -> &'static str {
+        "Rebuilds paragraphs from column text: joins printed lines and columns, restores paragraph breaks, keeps headings and bylines."
+    }
+
+    fn rules(&self) -> &'static [RuleInfo] {
+        RULES
+    }
+
+    fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
+        let text = doc.text;
+        let (runs, w, _seg_mode) = self.runs(doc);
+        let mut edits = Vec::new();
+        let ctx = w.first().map(|&w| Ctx { text, w });
+        if let Some(c) = &ctx {
+            for run in &runs {
+                for i in 0..run.joints.len() {
+                    let (a, b) = (&run.lines[i], &run.lines[i + 1]);
+                    let gap = a.range.end..b.range.start;
+                    let (Some(ca), Some(cb)) = (
+                        text[a.range.clone()].chars().next_back(),
+                        text[b.range.clone()].chars().next(),
+                    ) else {
+                        continue;
+                    };
+                    match decide_inside(c, &run.lines, i) {
+                        Decision::Join(rule, conf, why) => {
+                            let rep = joiner(ca, cb);
+                            edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
+                        }
+                        Decision::Break(rule, conf, why) => {
+                            if &text[gap.clone()] != "\n\n" {
+                                edits.push(Edit::fix(gap, "\n\n", ID, rule, conf, why));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let columns = ctx.is_some();
+        let plain = Ctx { text, w: 0.0 };
+        for pair in runs.windows(2) {
+            let (prev, next) = (&pair[0], &pair[1]);
+            let (Some(a), Some(b)) = (prev.lines.last(), next.lines.first()) else {
+                continue;
+            };
+            let gap = a.range.end..b.range.start;
+            // Only a blank-line gap (no heading or markup in between).
+            if !text[gap.clone()].chars().all(char::is_whitespace)
+                || !text[gap.clone()].contains("\n\n")
+            {
+                continue;
+            }
+            let c = if columns { ctx.as_ref() } else { Some(&plain) };
+            if let Some(Decision::Join(rule, conf, why)) =
+                self.decide_between(c, prev, next, columns)
+            {
+                let (Some(ca), Some(cb)) = (
+                    text[a.range.clone()].chars().next_back(),
+                    text[b.range.clone()].chars().next(),
+                ) else {
+                    continue;
+                };
+                let e = Edit::fix(gap, joiner(ca, cb), ID, rule, conf, why);
+                edits.push(if rule == "maybe-split" {
+                    e.suggest()
+                } else {
+                    e
+                });
+            }
+        }
+        edits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::passes::Selection;
+    use crate::pipeline::Pipeline;
+    use crate::rules::Rules;
+
+    fn fix(s: &str) -> String {
+        let sel = Selection {
+            only: vec![super::ID.into()],
+            skip: vec![],
+        };
+        Pipeline::new(&Rules::embedded().unwrap(), &sel, Default::default())
+            .unwrap()
+            .run(s)
+            .output
+    }
+
+    #[test]
+    fn column_lines_become_paragraphs() {
+        let input = "站在两个世纪的交接点\n上，人们在思索：新世纪的\n曙光带给这个世界的是些什\n么？明天地球上将发生些什\n么事？人类的生活会变得怎\n样？\n为了看清楚未来，应该\n回过头看看昨天。当他世\n纪即将到来时，世界已经被\n几个首先实现工业化的国家\n瓜分完毕。\n";
+        let want = "站在两个世纪的交接点上，人们在思索：新世纪的曙光带给这个世界的是些什么？明天地球上将发生些什么事？人类的生活会变得怎样？\n\n为了看清楚未来，应该回过头看看昨天。当他世纪即将到来时，世界已经被几个首先实现工业化的国家瓜分完毕。\n";
+        assert_eq!(fix(input), want);
+    }
+
+    #[test]
+    fn markdown_paragraph_splits() {
+        let cases = [
+            (
+                "实施\"九大提升\n\n行动\",动员全区上下",
+                "实施\"九大提升行动\",动员全区上下",
+            ),
+            (
+                "按照\"工作项目化、项目清单化、\n\n清单责任化\"要求",
+                "按照\"工作项目化、项目清单化、清单责任化\"要求",
+            ),
+            (
+                "努力在实现目标中作\n\n表率。\n",
+                "努力在实现目标中作表率。\n",
+            ),
+            (
+                "功夫下不足,提效争先就\n\n从张店攻坚的一场场硬仗中,体现了",
+                "功夫下不足,提效争先就\n\n从张店攻坚的一场场硬仗中,体现了",
+            ),
+            ("## 加速奔跑\n\n聚焦淄博区县", "## 加速奔跑\n\n聚焦淄博区县"),
+            (
+                "加快提升中心城区\n\n大众日报淄博融媒体中心记者 徐晓会",
+                "加快提升中心城区\n\n大众日报淄博融媒体中心记者 徐晓会",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fix(input), want, "input: {input}");
+        }
+    }
+
+    #[test]
+    fn plain_text_without_columns_is_kept() {
+        let input = "第一行是一个完整的句子。\n第二行也是。\n\nHello world,\nthis is English.\n";
+        assert_eq!(fix(input), input);
+    }
+}
