@@ -593,9 +593,6 @@ impl Reflow {
         if !(is_cjk(cb) || is_alnum(cb) || cb == '"') || !(is_cjk(ca) || is_cjk(cb)) {
             return None;
         }
-        if prev.lines.len() == 1 && no_sentence_punct(sa) && sa.chars().count() <= 30 {
-            return None; // a headline or title line
-        }
         if ca == '、' {
             return Some(Decision::Join(
                 "join-split",
@@ -638,6 +635,9 @@ impl Reflow {
                 0.8,
                 "next paragraph starts with a sentence of three characters or fewer".into(),
             ));
+        }
+        if prev.lines.len() == 1 && no_sentence_punct(sa) && sa.chars().count() <= 30 {
+            return None; // a headline or title line
         }
         Some(Decision::Join(
             "maybe-split",
