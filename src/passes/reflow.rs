@@ -179,11 +179,33 @@ fn first_char(s: &str) -> Option<char> {
 fn ends_sentence(s: &str) -> bool {
     let t = s.trim_end_matches(|c: char| is_ws(c) || c == '*' || c == '_');
     let core = t.trim_end_matches(is_closing);
+    if t.ends_with(['）', ')']) && is_credit(t) {
+        return true;
+    }
     match core.chars().next_back() {
         Some(c) if is_sentence_end(c) => true,
         Some('.' | '·') => core.chars().rev().nth(1).is_some_and(is_cjk),
         _ => false,
     }
+}
+
+/// A line ending in a parenthesised credit or note that closes a paragraph:
+/// `（新华社记者兰红光摄）`, `（附图片8张）`, `（完）`, `（林文）`.
+fn is_credit(t: &str) -> bool {
+    let Some(open) = t.rfind(['（', '(']) else {
+        return false;
+    };
+    let inner = t[open..]
+        .trim_start_matches(['（', '('])
+        .trim_end_matches(['）', ')']);
+    let n = inner.chars().count();
+    n > 0
+        && (n <= 4
+            || [
+                "摄", "图", "张", "电", "记者", "完", "示", "供稿", "编译", "报道", "作者",
+            ]
+            .iter()
+            .any(|w| inner.contains(w)))
 }
 
 /// No sentence punctuation (quotes allowed): a headline such as

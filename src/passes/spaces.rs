@@ -12,7 +12,7 @@
 //! consistently (`使用 Rust 编写` throughout a document stays).
 
 use super::{Options, Pass, RuleInfo};
-use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han};
+use crate::chars::{is_alnum, is_cjk, is_han};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::rules::Rules;
@@ -24,6 +24,10 @@ const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "cjk-cjk",
         about: "Removes whitespace between two Chinese characters or full-width punctuation in prose.",
+    },
+    RuleInfo {
+        id: "cjk-punct",
+        about: "Removes a space beside an ASCII punctuation mark between Chinese characters (`报道: 记者`).",
     },
     RuleInfo {
         id: "cjk-alnum",
@@ -84,25 +88,32 @@ impl Spaces {
         self.titles.iter().any(|t| s.starts_with(t.as_str()))
     }
 
-    /// Decides about the whitespace run between `left` and `right` (whole
-    /// tokens) on a line whose tokens are `tokens`.
-    fn keep_between_han(
-        &self,
-        left: &Token,
-        right: &Token,
-        field_line: bool,
-    ) -> Option<&'static str> {
-        if self.ends_with_title(left.text) && is_short_name(right) {
-            return Some("a title word before a name");
-        }
-        if is_dateline_end(left.text) {
-            return Some("the space after a dateline");
-        }
-        if field_line && (self.starts_with_title(right.text) || (left.han <= 4 && right.han <= 4)) {
-            return Some("a field separator in a header or byline");
-        }
-        None
+    /// True when the whitespace between tokens `left` and `right` separates
+    /// fields: a title and a name, a dateline and the story, header fields.
+    fn keeps_between_han(&self, left: &Token, right: &Token, field_line: bool) -> bool {
+        (self.ends_with_title(left.text) && is_short_name(right))
+            || is_dateline_end(left.text)
+            || (field_line
+                && (self.starts_with_title(right.text) || (left.han <= 4 && right.han <= 4)))
     }
+}
+
+/// An ASCII punctuation mark OCR put between Chinese characters, with a
+/// space beside it: `报道: 记者`, `什么? 明天`, `新世纪 (图片`. The space goes;
+/// the mark itself is the punctuation pass's business.
+fn ascii_mark_in_chinese(left: &str, right: &str) -> Option<char> {
+    let mut l = left.chars().rev();
+    let (a, before_a) = (l.next()?, l.next());
+    let mut r = right.chars();
+    let (b, after_b) = (r.next()?, r.next());
+    let closing = |c: char| matches!(c, ',' | '.' | ':' | ';' | '?' | '!' | ')');
+    if closing(a) && before_a.is_some_and(is_cjk) && is_cjk(b) {
+        return Some(a);
+    }
+    if is_cjk(a) && (b == '(' || closing(b)) && after_b.is_none_or(is_cjk) {
+        return Some(b);
+    }
+    None
 }
 
 /// Counts Chinese–alphanumeric boundaries with and without a space.
@@ -176,17 +187,12 @@ impl Pass for Spaces {
                 let shown = &text[gap.clone()];
                 let (left, right) = (token(lt), token(rt));
                 if is_cjk(a) && is_cjk(b) {
-                    if (is_han(a) && is_han(b)) || field_line {
-                        if let Some(why) = self.keep_between_han(&left, &right, field_line) {
-                            let _ = why;
-                            continue;
-                        }
+                    let han_pair = is_han(a) && is_han(b);
+                    if (han_pair || field_line) && self.keeps_between_han(&left, &right, field_line)
+                    {
+                        continue;
                     }
-                    let conf = if is_cjk_punct(a) || is_cjk_punct(b) {
-                        0.95
-                    } else {
-                        0.9
-                    };
+                    let conf = if han_pair { 0.9 } else { 0.95 };
                     edits.push(Edit::fix(
                         range,
                         "",
@@ -194,6 +200,15 @@ impl Pass for Spaces {
                         "cjk-cjk",
                         conf,
                         format!("{:?} between '{a}' and '{b}' in Chinese prose", shown),
+                    ));
+                } else if let Some(mark) = ascii_mark_in_chinese(lt, rt) {
+                    edits.push(Edit::fix(
+                        range,
+                        "",
+                        ID,
+                        "cjk-punct",
+                        0.85,
+                        format!("{:?} next to '{mark}' between Chinese characters", shown),
                     ));
                 } else if ((is_cjk(a) && is_alnum(b)) || (is_alnum(a) && is_cjk(b)))
                     && !alnum_spaced_on_purpose
@@ -284,6 +299,9 @@ mod tests {
             ),
             ("plain English text  stays", "plain English text  stays"),
             ("  缩进的段落", "  缩进的段落"),
+            ("记者今天报道: 记者今天", "记者今天报道:记者今天"),
+            ("新世纪 (图片)", "新世纪(图片)"),
+            ("Hello, world (again).", "Hello, world (again)."),
             (
                 "本报讯 记者 吴坤胜报道：记者今天",
                 "本报讯 记者吴坤胜报道：记者今天",
