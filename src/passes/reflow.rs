@@ -161,6 +161,17 @@ fn column_width(widths: &[f32]) -> Option<f32> {
     (near * 10 >= widths.len() * 3 && n >= 4).then_some(w as f32)
 }
 
+/// Reflow touches only Chinese lines: at least a third of the visible
+/// characters are Han. Latin text keeps its own line breaks.
+fn mostly_chinese(s: &str) -> bool {
+    let (mut han, mut all) = (0, 0);
+    for c in s.chars().filter(|c| !c.is_whitespace()) {
+        all += 1;
+        han += usize::from(is_han(c));
+    }
+    han > 0 && han * 3 >= all
+}
+
 /// Last meaningful character of a line (emphasis markers and spaces ignored).
 fn last_char(s: &str) -> Option<char> {
     s.trim_end_matches(|c: char| is_ws(c) || c == '*' || c == '_')
@@ -296,7 +307,8 @@ impl Reflow {
             let mut cur: Option<Run> = None;
             for li in b.lines.clone() {
                 let line = &doc.lines[li];
-                let prose = line.kind == LineKind::Text;
+                let prose =
+                    line.kind == LineKind::Text && mostly_chinese(&text[line.range.clone()]);
                 if !prose {
                     if let Some(r) = cur.take() {
                         runs.push(r);
@@ -571,7 +583,7 @@ impl Reflow {
             if ctx.title(a) && prev.lines.len() == 1 || single_title {
                 return None;
             }
-            if ends_sentence(sa) && (ctx.short(a) || ctx.indented(b)) {
+            if ends_sentence(sa) && (ctx.short(a) || ctx.indented(b) || enumeration(sb).is_some()) {
                 return None;
             }
             if ctx.full(a) && !ends_sentence(sa) && !ctx.indented(b) {

@@ -66,9 +66,13 @@ fn token(s: &str) -> Token<'_> {
 
 /// A byline name: a few Han characters and nothing that reads as a sentence.
 fn is_short_name(t: &Token) -> bool {
+    // Trailing marks do not make a name a sentence (`张三：`), and ignoring
+    // them keeps the decision the same once a later space is gone.
+    let core = t
+        .text
+        .trim_end_matches(|c: char| c.is_ascii_punctuation() || crate::chars::is_cjk_punct(c));
     t.han <= 4
-        && !t
-            .text
+        && !core
             .chars()
             .any(|c| matches!(c, '，' | '。' | '、' | '：' | '；' | ',' | ':'))
 }
@@ -160,76 +164,142 @@ impl Pass for Spaces {
 
     fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
         let (spaced, tight) = alnum_spacing(doc);
-        let alnum_spaced_on_purpose = spaced >= 3 && spaced * 5 >= (spaced + tight) * 4;
+        let spacing = Spacing {
+            on_purpose: spaced >= 3 && spaced * 5 >= (spaced + tight) * 4,
+            spaced,
+            total: spaced + tight,
+        };
         let mut edits = Vec::new();
         for line in &doc.lines {
-            if !matches!(line.kind, LineKind::Text | LineKind::Heading) {
-                continue;
-            }
-            let text = &doc.text[line.range.clone()];
-            let base = line.range.start;
-            // Interior whitespace runs with the tokens on either side.
-            let tokens: Vec<(usize, &str)> = split_tokens(text);
-            if tokens.len() < 2 {
-                continue;
-            }
-            let short = tokens.iter().filter(|(_, t)| token(t).han <= 4).count();
-            let sentence = text.contains(['，', '。', ',']);
-            let field_line = tokens.len() >= 2 && short * 2 >= tokens.len() && !sentence;
-            for w in tokens.windows(2) {
-                let (ls, lt) = w[0];
-                let (rs, rt) = w[1];
-                let gap = ls + lt.len()..rs;
-                let (Some(a), Some(b)) = (lt.chars().next_back(), rt.chars().next()) else {
-                    continue;
-                };
-                let range = base + gap.start..base + gap.end;
-                let shown = &text[gap.clone()];
-                let (left, right) = (token(lt), token(rt));
-                if is_cjk(a) && is_cjk(b) {
-                    let han_pair = is_han(a) && is_han(b);
-                    if (han_pair || field_line) && self.keeps_between_han(&left, &right, field_line)
-                    {
-                        continue;
-                    }
-                    let conf = if han_pair { 0.9 } else { 0.95 };
-                    edits.push(Edit::fix(
-                        range,
-                        "",
-                        ID,
-                        "cjk-cjk",
-                        conf,
-                        format!("{:?} between '{a}' and '{b}' in Chinese prose", shown),
-                    ));
-                } else if let Some(mark) = ascii_mark_in_chinese(lt, rt) {
-                    edits.push(Edit::fix(
-                        range,
-                        "",
-                        ID,
-                        "cjk-punct",
-                        0.85,
-                        format!("{:?} next to '{mark}' between Chinese characters", shown),
-                    ));
-                } else if ((is_cjk(a) && is_alnum(b)) || (is_alnum(a) && is_cjk(b)))
-                    && !alnum_spaced_on_purpose
-                    && !field_line
-                {
-                    edits.push(Edit::fix(
-                        range,
-                        "",
-                        ID,
-                        "cjk-alnum",
-                        0.8,
-                        format!(
-                            "{:?} between '{a}' and '{b}'; the document spaces {spaced} of {} such boundaries",
-                            shown,
-                            spaced + tight
-                        ),
-                    ));
-                }
+            if matches!(line.kind, LineKind::Text | LineKind::Heading) {
+                self.line_edits(
+                    &doc.text[line.range.clone()],
+                    line.range.start,
+                    &spacing,
+                    &mut edits,
+                );
             }
         }
         edits
+    }
+}
+
+/// How the document spaces Chinese–alphanumeric boundaries.
+struct Spacing {
+    on_purpose: bool,
+    spaced: usize,
+    total: usize,
+}
+
+/// Most rounds of gap decisions per line; each round can only remove gaps,
+/// and real lines settle in two.
+const MAX_ROUNDS: usize = 8;
+
+impl Spaces {
+    /// Decides every whitespace gap of one line. Removing a gap merges its
+    /// tokens, which can change the decision about a neighbouring gap, so
+    /// the decisions are repeated until they settle: running the pass on its
+    /// own output then changes nothing.
+    fn line_edits(&self, text: &str, base: usize, spacing: &Spacing, edits: &mut Vec<Edit>) {
+        let tokens = split_tokens(text);
+        if tokens.len() < 2 {
+            return;
+        }
+        let mut decided: Vec<Option<(&'static str, f32, String)>> = vec![None; tokens.len() - 1];
+        for _ in 0..MAX_ROUNDS {
+            // Merged tokens: runs of tokens joined by removed gaps.
+            let mut starts = vec![0];
+            for (g, d) in decided.iter().enumerate() {
+                if d.is_none() {
+                    starts.push(g + 1);
+                }
+            }
+            let merged: Vec<&str> = starts
+                .iter()
+                .enumerate()
+                .map(|(k, &first)| {
+                    let last = starts.get(k + 1).map_or(tokens.len() - 1, |&n| n - 1);
+                    let (s0, _) = tokens[first];
+                    let (s1, t1) = tokens[last];
+                    &text[s0..s1 + t1.len()]
+                })
+                .collect();
+            let short = merged.iter().filter(|t| token(t).han <= 4).count();
+            let sentence = text.contains(['，', '。', ',']);
+            let field_line = short * 2 >= merged.len() && !sentence;
+            let mut changed = false;
+            for (k, w) in merged.windows(2).enumerate() {
+                let gap = starts[k + 1] - 1;
+                if let Some(d) = self.decide_gap(w[0], w[1], field_line, spacing) {
+                    decided[gap] = Some(d);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (g, d) in decided.into_iter().enumerate() {
+            if let Some((rule, conf, why)) = d {
+                let (ls, lt) = tokens[g];
+                let (rs, _) = tokens[g + 1];
+                edits.push(Edit::fix(
+                    base + ls + lt.len()..base + rs,
+                    "",
+                    ID,
+                    rule,
+                    conf,
+                    why,
+                ));
+            }
+        }
+    }
+
+    /// Whether the whitespace between tokens `lt` and `rt` goes, by which
+    /// rule, how surely and why.
+    fn decide_gap(
+        &self,
+        lt: &str,
+        rt: &str,
+        field_line: bool,
+        spacing: &Spacing,
+    ) -> Option<(&'static str, f32, String)> {
+        let (a, b) = (lt.chars().next_back()?, rt.chars().next()?);
+        if is_cjk(a) && is_cjk(b) {
+            let han_pair = is_han(a) && is_han(b);
+            if (han_pair || field_line)
+                && self.keeps_between_han(&token(lt), &token(rt), field_line)
+            {
+                return None;
+            }
+            let conf = if han_pair { 0.9 } else { 0.95 };
+            return Some((
+                "cjk-cjk",
+                conf,
+                format!("space between '{a}' and '{b}' in Chinese prose"),
+            ));
+        }
+        if let Some(mark) = ascii_mark_in_chinese(lt, rt) {
+            return Some((
+                "cjk-punct",
+                0.85,
+                format!("space next to '{mark}' between Chinese characters"),
+            ));
+        }
+        if ((is_cjk(a) && is_alnum(b)) || (is_alnum(a) && is_cjk(b)))
+            && !spacing.on_purpose
+            && !field_line
+        {
+            return Some((
+                "cjk-alnum",
+                0.8,
+                format!(
+                    "space between '{a}' and '{b}'; the document spaces {} of {} such boundaries",
+                    spacing.spaced, spacing.total
+                ),
+            ));
+        }
+        None
     }
 }
 
