@@ -288,12 +288,11 @@ fn process_file_inner(
         if in_place && !res.changed {
             return Ok(()); // untouched: the temporary file is removed on drop
         }
-        t.as_file()
-            .sync_all()
-            .context("cannot flush the temporary file")?;
         if in_place {
-            std::fs::set_permissions(t.path(), meta.permissions())
-                .context("cannot copy permissions")?;
+            // Replacing the only copy: make the new bytes durable before the
+            // rename. Copies under -o can be made again, so skip the cost.
+            t.as_file().sync_all().context("cannot flush the temporary file")?;
+            std::fs::set_permissions(t.path(), meta.permissions()).context("cannot copy permissions")?;
         }
         t.persist(dest)
             .map_err(|e| e.error)
