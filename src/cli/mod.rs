@@ -291,8 +291,11 @@ fn process_file_inner(
         if in_place {
             // Replacing the only copy: make the new bytes durable before the
             // rename. Copies under -o can be made again, so skip the cost.
-            t.as_file().sync_all().context("cannot flush the temporary file")?;
-            std::fs::set_permissions(t.path(), meta.permissions()).context("cannot copy permissions")?;
+            t.as_file()
+                .sync_all()
+                .context("cannot flush the temporary file")?;
+            std::fs::set_permissions(t.path(), meta.permissions())
+                .context("cannot copy permissions")?;
         }
         t.persist(dest)
             .map_err(|e| e.error)

@@ -266,20 +266,37 @@ fn joiner(a: char, b: char) -> &'static str {
 }
 
 impl Reflow {
-    /// A byline or credit line: short, unpunctuated, with a title word
-    /// followed by a space or emphasis and then a name (`记者 赵志斌`,
-    /// `通讯员 **T业宏**`).
+    /// A byline or credit line: short and unpunctuated, starting with a
+    /// title word or with a short name after one (`记者 赵志斌`,
+    /// `…中心记者 徐晓会 通讯员 **T业宏**`). Spaces are ignored, so the
+    /// verdict does not change once the spaces pass has run.
     fn is_byline(&self, s: &str) -> bool {
-        let t = s.trim();
+        let t: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '*' && *c != '_')
+            .collect();
         let han = t.chars().filter(|&c| is_han(c)).count();
-        han <= 30
-            && unpunctuated(t)
-            && self.titles.iter().any(|w| {
-                t.match_indices(w.as_str()).any(|(i, _)| {
+        if han > 30 || !unpunctuated(&t) {
+            return false;
+        }
+        self.titles.iter().any(|w| {
+            t.starts_with(w.as_str())
+                || t.match_indices(w.as_str()).any(|(i, _)| {
                     let rest = &t[i + w.len()..];
-                    rest.starts_with([' ', '\u{3000}', '*', '_'])
+                    let name: usize = rest
+                        .chars()
+                        .take_while(|&c| is_han(c) || c.is_ascii_alphanumeric())
+                        .count();
+                    (1..=4).contains(&name)
+                        && (name == rest.chars().count()
+                            || self.titles.iter().any(|w2| {
+                                rest.chars()
+                                    .skip(name)
+                                    .collect::<String>()
+                                    .starts_with(w2.as_str())
+                            }))
                 })
-            })
+        })
     }
 
     /// Builds the runs of a document: printed lines grouped per block, cut at
@@ -547,9 +564,16 @@ fn open_quotes(s: &str) -> i32 {
     curly + straight
 }
 
+/// Characters that are not whitespace.
+fn visible_len(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
 /// Characters before the first sentence end of `s` (all of it if none).
 fn first_sentence_len(s: &str) -> Option<usize> {
-    s.chars().position(is_sentence_end)
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .position(is_sentence_end)
 }
 
 impl Reflow {
@@ -559,6 +583,7 @@ impl Reflow {
         c: Option<&Ctx>,
         prev: &Run,
         next: &Run,
+        continuation: &str,
         columns: bool,
     ) -> Option<Decision> {
         let text = c.map(|c| c.text)?;
@@ -647,11 +672,14 @@ impl Reflow {
         let para_start = prev.lines.first().map_or(a.range.start, |l| l.range.start);
         let prev_para = &text[para_start..a.range.end];
         let tail_after_quote = prev_para.rsplit(['"', '“']).next().unwrap_or("");
-        let head_before_quote = sb.split(['"', '”']).next().unwrap_or(sb);
+        let head_before_quote = continuation
+            .split(['"', '”'])
+            .next()
+            .unwrap_or(continuation);
         let quote_in_head =
-            sb.len() != head_before_quote.len() && head_before_quote.chars().count() <= 8;
+            continuation.len() != head_before_quote.len() && visible_len(head_before_quote) <= 8;
         if prev_para.len() != tail_after_quote.len()
-            && tail_after_quote.chars().count() <= 10
+            && visible_len(tail_after_quote) <= 10
             && unpunctuated(tail_after_quote)
             && quote_in_head
             && unpunctuated(head_before_quote)
@@ -663,7 +691,7 @@ impl Reflow {
                 format!("quoted term cut in two: \"{tail_after_quote}|{head_before_quote}\""),
             ));
         }
-        if first_sentence_len(sb).is_some_and(|n| (1..=3).contains(&n)) {
+        if first_sentence_len(continuation).is_some_and(|n| (1..=3).contains(&n)) {
             return Some(Decision::Join(
                 "join-split",
                 0.8,
@@ -727,8 +755,16 @@ impl Pass for Reflow {
         }
         let columns = ctx.is_some();
         let plain = Ctx { text, w: 0.0 };
-        for pair in runs.windows(2) {
-            let (prev, next) = (&pair[0], &pair[1]);
+        // Decided right to left, so a paragraph's continuation is seen whole
+        // when the paragraph before it is judged (a join decided later in the
+        // same run would otherwise change the evidence on the next run).
+        let mut chain_end: Vec<usize> = runs
+            .iter()
+            .map(|r| r.lines.last().map_or(0, |l| l.range.end))
+            .collect();
+        let mut between = Vec::new();
+        for k in (0..runs.len().saturating_sub(1)).rev() {
+            let (prev, next) = (&runs[k], &runs[k + 1]);
             let (Some(a), Some(b)) = (prev.lines.last(), next.lines.first()) else {
                 continue;
             };
@@ -740,8 +776,9 @@ impl Pass for Reflow {
                 continue;
             }
             let c = if columns { ctx.as_ref() } else { Some(&plain) };
+            let continuation = &text[b.range.start..chain_end[k + 1].max(b.range.end)];
             if let Some(Decision::Join(rule, conf, why)) =
-                self.decide_between(c, prev, next, columns)
+                self.decide_between(c, prev, next, continuation, columns)
             {
                 let (Some(ca), Some(cb)) = (
                     text[a.range.clone()].chars().next_back(),
@@ -750,13 +787,16 @@ impl Pass for Reflow {
                     continue;
                 };
                 let e = Edit::fix(gap, joiner(ca, cb), ID, rule, conf, why);
-                edits.push(if rule == "maybe-split" {
-                    e.suggest()
+                if rule == "maybe-split" {
+                    between.push(e.suggest());
                 } else {
-                    e
-                });
+                    chain_end[k] = chain_end[k + 1];
+                    between.push(e);
+                }
             }
         }
+        between.reverse();
+        edits.extend(between);
         edits
     }
 }

@@ -214,14 +214,14 @@ impl Spaces {
                     starts.push(g + 1);
                 }
             }
-            let merged: Vec<&str> = starts
+            // Merged tokens are compared without the whitespace already
+            // removed, exactly as the next run will see them.
+            let merged: Vec<String> = starts
                 .iter()
                 .enumerate()
                 .map(|(k, &first)| {
                     let last = starts.get(k + 1).map_or(tokens.len() - 1, |&n| n - 1);
-                    let (s0, _) = tokens[first];
-                    let (s1, t1) = tokens[last];
-                    &text[s0..s1 + t1.len()]
+                    tokens[first..=last].iter().map(|(_, t)| *t).collect()
                 })
                 .collect();
             let short = merged.iter().filter(|t| token(t).han <= 4).count();
@@ -230,7 +230,7 @@ impl Spaces {
             let mut changed = false;
             for (k, w) in merged.windows(2).enumerate() {
                 let gap = starts[k + 1] - 1;
-                if let Some(d) = self.decide_gap(w[0], w[1], field_line, spacing) {
+                if let Some(d) = self.decide_gap(&w[0], &w[1], field_line, spacing) {
                     decided[gap] = Some(d);
                     changed = true;
                 }
