@@ -204,6 +204,16 @@ fn misread_pairs_margins() {
             "及早发现、及早介入、及早解决",
             "及早发现、及早介人、及早解决",
         ),
+        // The same confusions the other way round: the pass must not make
+        // these "corrections".
+        ("关于", "关干"),
+        ("干部作风", "于部作风"),
+        ("区域", "区城"),
+        ("城市", "域市"),
+        ("人民", "入民"),
+        ("收入", "收人"),
+        ("便宜", "便官"),
+        ("官员", "宜员"),
     ];
     for (better, worse) in pairs {
         let (b, w) = (lex.score(&chars(better)), lex.score(&chars(worse)));
