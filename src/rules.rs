@@ -33,6 +33,20 @@ pub const RULE_FILES: &[RuleFileSpec] = &[
         about: "Title words of bylines and page headers (记者, 通讯员, 编辑): a space after them, before a name, is kept.",
         default: include_str!("../rules/titles.tsv"),
     },
+    RuleFileSpec {
+        name: "words.tsv",
+        columns: &["word", "freq"],
+        required: 1,
+        about: "Words for the lexicon language model on top of the jieba dictionary, with a count on jieba's scale (omitted: just enough to beat the word's split; 0: remove the word).",
+        default: include_str!("../rules/words.tsv"),
+    },
+    RuleFileSpec {
+        name: "protected.tsv",
+        columns: &["word"],
+        required: 1,
+        about: "Words that corrections never change (names of people above all).",
+        default: include_str!("../rules/protected.tsv"),
+    },
 ];
 
 /// Where an entry came from, for messages: `rules/titles.tsv:12`.
@@ -143,7 +157,9 @@ impl Rules {
         names.sort();
         for name in names {
             let name_s = name.to_string_lossy();
-            if name_s.starts_with('.') || name_s.ends_with(".md") {
+            // .md: notes beside the tables; .fst: the compiled lexicon, so
+            // that a copy of the repository's rules/ works as a --rules DIR.
+            if name_s.starts_with('.') || name_s.ends_with(".md") || name_s.ends_with(".fst") {
                 continue;
             }
             let path = dir.join(&name);

@@ -1,0 +1,635 @@
+//! The Chinese lexicon and the word-graph language model that correction
+//! passes score text with. This module owns the word list with frequencies,
+//! the user's extra words, the protected words, and the scoring primitives;
+//! it makes no edits itself.
+//!
+//! # Model
+//!
+//! A unigram word model, as jieba uses for segmentation: a word's
+//! probability is `freq / total`, and a text scores the log-probability of
+//! its most probable segmentation into lexicon words. A character that is
+//! not a lexicon word on its own can always stand alone at the unknown
+//! floor, `ln(min_freq / total) - UNKNOWN_PENALTY`, so every text has a
+//! segmentation. Comparing the score of a window with and without a
+//! candidate character is how a pass asks "does 实干 read better than 实于
+//! here?"; the unit is nats, and only differences between texts of the same
+//! length mean anything.
+//!
+//! # Data
+//!
+//! `rules/lexicon.fst` is an [`fst::Map`] from word (UTF-8) to frequency,
+//! built at development time from the jieba dictionary (MIT licence, see
+//! `rules/lexicon.README.md`) plus the default `rules/words.tsv`. Regenerate
+//! it after changing either:
+//!
+//! ```text
+//! cargo run --release --example build_lexicon -- PATH/TO/jieba/dict.txt rules/words.tsv rules/lexicon.fst
+//! ```
+//!
+//! (without arguments the example finds the dictionary itself; see
+//! [`build::find_jieba_dict`]). A test rebuilds the map and compares bytes
+//! whenever a copy of the dictionary is on the machine.
+//!
+//! At run time the map is used in place from `include_bytes!`; a small hash
+//! map overlay holds what a user's `words.tsv` (from `--rules DIR`) adds,
+//! re-weights or removes. An unchanged default costs nothing: it is already
+//! in the map, so the built-in lexicon has an empty overlay.
+//!
+//! # Costs
+//!
+//! Measured with `cargo run --release --example lexicon_bench` (figures in
+//! `rules/lexicon.README.md`):
+//!
+//! | operation | cost |
+//! | --- | --- |
+//! | [`Lexicon::embedded`], first call | parses the map's header and the small built-in rule tables: about 0.1 ms |
+//! | first walk of a lexicon | builds the table of start nodes of the CJK ideographs: about 0.6 ms, once |
+//! | [`Lexicon::freq`] | one walk of the map, ~3 node steps per CJK character |
+//! | [`Lexicon::prefix_words`] | one walk from `start`, stopping where no word continues (at most the longest word, 16 chars) |
+//! | [`Lexicon::best_segmentation`] | one `prefix_words` walk per character, one allocation of `n + 1` route cells |
+//! | [`Lexicon::score`], [`Lexicon::score_with`] | the same, on the stack for windows up to 64 characters: no allocation |
+//!
+//! An overlay adds one hash lookup per word length at positions whose
+//! character begins an overlay word, and nothing elsewhere.
+
+pub mod build;
+
+use crate::rules::{parse_table, Entry, Rules};
+use anyhow::{bail, Context as _, Result};
+use fst::raw::{CompiledAddr, Fst, Node, Output};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// The compiled lexicon: jieba's dictionary plus the default `words.tsv`.
+pub static EMBEDDED_FST: &[u8] = include_bytes!("../rules/lexicon.fst");
+
+/// How far below the rarest listed word a character that is no word on its
+/// own falls, in nats. jieba gives such characters a count of 1 against a
+/// least listed count of 2, i.e. `ln 2`; a little more keeps an unknown
+/// character clearly less likely than any known one, so a candidate that
+/// turns it into a word gains at least this much.
+pub const UNKNOWN_PENALTY: f64 = 2.0;
+
+/// Windows up to this many characters are scored in stack buffers.
+const STACK_WINDOW: usize = 64;
+
+/// The lexicon: the compiled map plus an overlay of run-time words.
+pub struct Lexicon {
+    fst: Fst<Cow<'static, [u8]>>,
+    /// Words from a user's `words.tsv` that the map lacks or counts
+    /// differently. A frequency of 0 hides a word of the map.
+    overlay: HashMap<Box<[char]>, u64>,
+    /// First characters of overlay words: positions starting with anything
+    /// else skip the overlay.
+    overlay_first: HashSet<char>,
+    overlay_max_chars: usize,
+    protected: HashSet<Box<[char]>>,
+    protected_max_chars: usize,
+    /// Map statistics as generated (see [`build::META_TOTAL`]).
+    fst_total: u64,
+    fst_words: u64,
+    fst_min_freq: u64,
+    fst_max_chars: usize,
+    /// The same, with the overlay applied.
+    total: u64,
+    words: u64,
+    min_freq: u64,
+    max_chars: usize,
+    ln_total: f64,
+    unknown: f64,
+    /// Map nodes after each CJK ideograph, built on the first walk: the
+    /// first character's three bytes cross the widest nodes of the map, and
+    /// starting past them made segmentation about 1.4 times as fast.
+    first_cjk: OnceLock<Box<[(CompiledAddr, u64)]>>,
+}
+
+/// The CJK Unified Ideographs block, whose nodes `first_cjk` holds.
+const CJK: std::ops::RangeInclusive<char> = '\u{4e00}'..='\u{9fff}';
+/// `first_cjk` entry of an ideograph that begins no word.
+const NO_NODE: CompiledAddr = CompiledAddr::MAX;
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("words", &self.words)
+            .field("total", &self.total)
+            .field("overlay", &self.overlay.len())
+            .field("protected", &self.protected.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// True for strings that can be lexicon words: non-empty, no control
+/// characters (the map's statistics live under keys starting with NUL).
+pub(crate) fn valid_word(w: &str) -> bool {
+    !w.is_empty() && !w.chars().any(char::is_control)
+}
+
+/// The optional `freq` column of a `words.tsv` entry.
+pub(crate) fn parse_freq(e: &Entry) -> Result<Option<u64>> {
+    match e.get(1) {
+        "" => Ok(None),
+        s => s.parse().map(Some).map_err(|_| {
+            anyhow::anyhow!(
+                "{}: freq {s:?} is not a whole number (0 removes the word)",
+                e.origin
+            )
+        }),
+    }
+}
+
+/// Runs `f` on the characters of `s`, in a stack buffer when they fit.
+fn with_chars<R>(s: &str, f: impl FnOnce(&[char]) -> R) -> R {
+    let mut buf = ['\0'; 32];
+    let mut n = 0;
+    for c in s.chars() {
+        if n == buf.len() {
+            return f(&s.chars().collect::<Vec<_>>());
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    f(&buf[..n])
+}
+
+impl Lexicon {
+    /// The built-in lexicon: the embedded map, built-in words and protected
+    /// words. Built once, on first use; later calls return the same value.
+    pub fn embedded() -> &'static Lexicon {
+        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+        LEXICON.get_or_init(|| {
+            // Both inputs are compiled in, and tests load them.
+            let rules = Rules::embedded().expect("built-in rules parse");
+            Lexicon::with_rules(&rules).expect("built-in lexicon loads")
+        })
+    }
+
+    /// The embedded map with the `words.tsv` and `protected.tsv` tables of
+    /// `rules` (built-in defaults plus any `--rules DIR`).
+    ///
+    /// Default words that `rules` no longer has (removed by `!word`, or
+    /// `--no-default-rules`) are hidden; entries that differ from the
+    /// defaults go to the overlay. A user word without a frequency gets
+    /// [`Lexicon::suggest_freq`] against the embedded map. Errors name the
+    /// `file:line` of a bad frequency or word.
+    pub fn with_rules(rules: &Rules) -> Result<Lexicon> {
+        let mut lex = Lexicon::from_fst(Cow::Borrowed(EMBEDDED_FST))
+            .context("the embedded lexicon rules/lexicon.fst")?;
+        let spec = build::words_spec();
+        let defaults = parse_table(spec, "<built-in>/rules/words.tsv", spec.default)?;
+        let defaults: HashMap<&str, &[String]> = defaults
+            .iter()
+            .map(|(_, e)| (e.key(), e.fields.as_slice()))
+            .collect();
+        let loaded = rules.table("words.tsv");
+        let loaded_keys: HashSet<&str> = loaded.iter().map(Entry::key).collect();
+
+        let mut changes: Vec<(&str, u64)> = defaults
+            .keys()
+            .filter(|w| !loaded_keys.contains(*w))
+            .map(|w| (*w, 0))
+            .collect();
+        for e in loaded {
+            if defaults.get(e.key()) == Some(&e.fields.as_slice()) {
+                continue; // compiled into the map as it stands
+            }
+            if !valid_word(e.key()) {
+                bail!("{}: a word cannot contain control characters", e.origin);
+            }
+            // Suggestions are made against the map alone, so they do not
+            // depend on the order of the user's lines.
+            let freq = match parse_freq(e)? {
+                Some(f) => f,
+                None => lex.suggest_freq(e.key()),
+            };
+            changes.push((e.key(), freq));
+        }
+        for (word, freq) in changes {
+            lex.set_overlay(word, freq);
+        }
+        lex.refresh();
+
+        for e in rules.table("protected.tsv") {
+            let chars: Box<[char]> = e.key().chars().collect();
+            lex.protected_max_chars = lex.protected_max_chars.max(chars.len());
+            lex.protected.insert(chars);
+        }
+        Ok(lex)
+    }
+
+    /// A lexicon over a map made by [`build::build`], with no overlay and no
+    /// protected words.
+    pub fn from_fst(bytes: Cow<'static, [u8]>) -> Result<Lexicon> {
+        let fst = Fst::new(bytes).context("not an fst map")?;
+        let meta = |key: &str| {
+            fst.get(key)
+                .map(Output::value)
+                .with_context(|| format!("not an ocrfix lexicon: no {:?} entry", key))
+        };
+        let fst_total = meta(build::META_TOTAL)?;
+        let fst_words = meta(build::META_WORDS)?;
+        let fst_min_freq = meta(build::META_MIN_FREQ)?;
+        let fst_max_chars = meta(build::META_MAX_CHARS)? as usize;
+        let mut lex = Lexicon {
+            fst,
+            overlay: HashMap::new(),
+            overlay_first: HashSet::new(),
+            overlay_max_chars: 0,
+            protected: HashSet::new(),
+            protected_max_chars: 0,
+            fst_total,
+            fst_words,
+            fst_min_freq,
+            fst_max_chars,
+            total: 0,
+            words: 0,
+            min_freq: 0,
+            max_chars: 0,
+            ln_total: 0.0,
+            unknown: 0.0,
+            first_cjk: OnceLock::new(),
+        };
+        lex.refresh();
+        Ok(lex)
+    }
+
+    /// The `first_cjk` table: one pass over the three levels of the map
+    /// below the lead bytes of the CJK block (about 10,000 nodes).
+    fn first_cjk(&self) -> &[(CompiledAddr, u64)] {
+        self.first_cjk.get_or_init(|| {
+            let base = *CJK.start() as usize;
+            let mut table = vec![(NO_NODE, 0); *CJK.end() as usize - base + 1];
+            for t1 in self.fst.root().transitions() {
+                let n1 = self.fst.node(t1.addr);
+                for t2 in n1.transitions() {
+                    let n2 = self.fst.node(t2.addr);
+                    for t3 in n2.transitions() {
+                        let bytes = [t1.inp, t2.inp, t3.inp];
+                        let Some(c) = std::str::from_utf8(&bytes)
+                            .ok()
+                            .and_then(|s| s.chars().next())
+                        else {
+                            continue;
+                        };
+                        if CJK.contains(&c) {
+                            table[c as usize - base] =
+                                (t3.addr, t1.out.cat(t2.out).cat(t3.out).value());
+                        }
+                    }
+                }
+            }
+            table.into_boxed_slice()
+        })
+    }
+
+    fn fst_freq(&self, word: &str) -> Option<u64> {
+        if !valid_word(word) {
+            return None;
+        }
+        self.fst.get(word).map(Output::value)
+    }
+
+    /// Records `freq` for `word` in the overlay (0 hides it), keeping the
+    /// overlay free of entries that merely repeat the map.
+    fn set_overlay(&mut self, word: &str, freq: u64) {
+        let chars: Box<[char]> = word.chars().collect();
+        if self.fst_freq(word).unwrap_or(0) == freq {
+            self.overlay.remove(&chars);
+            return;
+        }
+        if let Some(&c) = chars.first() {
+            self.overlay_first.insert(c);
+        }
+        self.overlay_max_chars = self.overlay_max_chars.max(chars.len());
+        self.overlay.insert(chars, freq);
+    }
+
+    /// Recomputes the statistics after the overlay changed. Costs one map
+    /// lookup per overlay entry.
+    fn refresh(&mut self) {
+        let (mut total, mut words) = (self.fst_total, self.fst_words);
+        let mut min_freq = self.fst_min_freq;
+        let mut max_chars = self.fst_max_chars;
+        for (chars, &freq) in &self.overlay {
+            let word: String = chars.iter().collect();
+            let old = self.fst_freq(&word).unwrap_or(0);
+            // Saturating: a user may write any count.
+            total = (total - old).saturating_add(freq);
+            words = words + u64::from(freq > 0) - u64::from(old > 0);
+            if freq > 0 {
+                min_freq = min_freq.min(freq);
+                max_chars = max_chars.max(chars.len());
+            }
+        }
+        self.total = total.max(1);
+        self.words = words;
+        self.min_freq = min_freq.max(1);
+        self.max_chars = max_chars;
+        self.ln_total = (self.total as f64).ln();
+        self.unknown = (self.min_freq as f64).ln() - self.ln_total - UNKNOWN_PENALTY;
+    }
+
+    /// The frequency of `word`, if it is a lexicon word.
+    pub fn freq(&self, word: &str) -> Option<u64> {
+        if !self.overlay.is_empty() {
+            if let Some(&f) = with_chars(word, |cs| self.overlay.get(cs)) {
+                return (f > 0).then_some(f);
+            }
+        }
+        self.fst_freq(word)
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.freq(word).is_some()
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words == 0
+    }
+
+    /// Sum of all word frequencies: the denominator of probabilities.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Length of the longest word, in characters.
+    pub fn max_word_chars(&self) -> usize {
+        self.max_chars
+    }
+
+    /// The log-probability of a character that is no word on its own:
+    /// `ln(min_freq / total) - UNKNOWN_PENALTY`.
+    pub fn unknown_log_prob(&self) -> f64 {
+        self.unknown
+    }
+
+    /// `ln(freq / total)` for a lexicon word; [`Lexicon::unknown_log_prob`]
+    /// for anything else (to score a string that is not one word, use
+    /// [`Lexicon::score`]).
+    pub fn log_prob(&self, word: &str) -> f64 {
+        self.freq(word)
+            .map_or(self.unknown, |f| self.ln_prob_of_freq(f))
+    }
+
+    #[inline]
+    fn ln_prob_of_freq(&self, freq: u64) -> f64 {
+        (freq as f64).ln() - self.ln_total
+    }
+
+    /// Every lexicon word that starts at `chars[start]` and is at most
+    /// `max_len` characters long, as `(length in chars, freq)`, shortest
+    /// first. One walk down the map, node by node, stopping as soon as no
+    /// word continues; overlay words are merged in (and override the map).
+    /// Empty if `start` is past the end.
+    pub fn prefix_words<'a>(
+        &'a self,
+        chars: &'a [char],
+        start: usize,
+        max_len: usize,
+    ) -> PrefixWords<'a> {
+        let end = start.saturating_add(max_len).min(chars.len());
+        let overlay_here = !self.overlay.is_empty()
+            && chars
+                .get(start)
+                .is_some_and(|c| self.overlay_first.contains(c));
+        PrefixWords {
+            lex: self,
+            chars,
+            start,
+            pos: start,
+            end,
+            node: Some(self.fst.root()),
+            out: Output::zero(),
+            overlay_end: if overlay_here {
+                start.saturating_add(self.overlay_max_chars).min(end)
+            } else {
+                start
+            },
+        }
+    }
+
+    /// Fills `route[i]` with the best log-probability of `chars[i..]` and
+    /// the length of its first word. `route.len()` must be `chars.len() + 1`.
+    /// With `skip_whole`, `chars` as one word is not a candidate.
+    fn fill_route(&self, chars: &[char], route: &mut [(f64, u32)], skip_whole: bool) {
+        let n = chars.len();
+        route[n] = (0.0, 0);
+        for i in (0..n).rev() {
+            // A single character always has a way through: as a word if it
+            // is one (found below, and always above the floor), else here.
+            let mut best = (self.unknown + route[i + 1].0, 1u32);
+            for (len, freq) in self.prefix_words(chars, i, n - i) {
+                if skip_whole && len == n {
+                    continue;
+                }
+                let s = self.ln_prob_of_freq(freq) + route[i + len].0;
+                if s > best.0 {
+                    best = (s, len as u32);
+                }
+            }
+            route[i] = best;
+        }
+    }
+
+    /// The most probable segmentation of `chars` into lexicon words (and
+    /// unknown single characters): its log-probability and the word ranges,
+    /// in character indices, in order. Dynamic programming from the right
+    /// over the word graph, as jieba does: O(n × longest word), one
+    /// allocation for the route.
+    pub fn best_segmentation(&self, chars: &[char]) -> (f64, Vec<Range<usize>>) {
+        let mut route = vec![(0.0, 0u32); chars.len() + 1];
+        self.fill_route(chars, &mut route, false);
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let len = (route[i].1 as usize).max(1);
+            words.push(i..i + len);
+            i += len;
+        }
+        (route[0].0, words)
+    }
+
+    /// The log-probability of the best segmentation of `chars`, without the
+    /// ranges. No allocation up to 64 characters.
+    pub fn score(&self, chars: &[char]) -> f64 {
+        let n = chars.len();
+        if n <= STACK_WINDOW {
+            let mut route = [(0.0, 0u32); STACK_WINDOW + 1];
+            self.fill_route(chars, &mut route[..=n], false);
+            route[0].0
+        } else {
+            self.best_segmentation(chars).0
+        }
+    }
+
+    /// [`Lexicon::score`] of `chars[window]` with the character at `pos`
+    /// replaced by `replacement`; `chars` is not changed. No allocation for
+    /// windows up to 64 characters, so trying ten candidates at every
+    /// position of a page costs ten window scorings each.
+    ///
+    /// Words are cut at the window's edges: compare scores of the same
+    /// window only, and make it reach a few characters past `pos` on both
+    /// sides (a word is at most [`Lexicon::max_word_chars`] long).
+    ///
+    /// # Panics
+    ///
+    /// If `window` is not within `chars` or `pos` not within `window`.
+    pub fn score_with(
+        &self,
+        chars: &[char],
+        window: Range<usize>,
+        pos: usize,
+        replacement: char,
+    ) -> f64 {
+        assert!(
+            window.start <= pos && pos < window.end && window.end <= chars.len(),
+            "score_with: pos {pos} must lie in window {window:?} within {} chars",
+            chars.len()
+        );
+        let n = window.len();
+        let at = pos - window.start;
+        if n <= STACK_WINDOW {
+            let mut buf = ['\0'; STACK_WINDOW];
+            buf[..n].copy_from_slice(&chars[window]);
+            buf[at] = replacement;
+            self.score(&buf[..n])
+        } else {
+            let mut buf = chars[window].to_vec();
+            buf[at] = replacement;
+            self.score(&buf)
+        }
+    }
+
+    /// jieba's suggested frequency for `word`: the least count at which the
+    /// whole word scores better than its best split into other words (at
+    /// least 1). Used for user words given without a frequency.
+    pub fn suggest_freq(&self, word: &str) -> u64 {
+        with_chars(word, |chars| {
+            let mut route = vec![(0.0, 0u32); chars.len() + 1];
+            self.fill_route(chars, &mut route, true);
+            let split = (route[0].0 + self.ln_total).exp();
+            // floor + 1: strictly above the split; the cast saturates.
+            (split.floor() as u64).saturating_add(1)
+        })
+    }
+
+    /// True if corrections must leave `word` alone (`protected.tsv`).
+    pub fn is_protected(&self, word: &str) -> bool {
+        !self.protected.is_empty() && with_chars(word, |cs| self.protected.contains(cs))
+    }
+
+    /// The longest protected word in `chars` that covers position `pos`, if
+    /// any: a pass must not change characters inside it. O(k²) hash lookups
+    /// for protected words of up to k characters.
+    pub fn protected_span(&self, chars: &[char], pos: usize) -> Option<Range<usize>> {
+        if self.protected.is_empty() || pos >= chars.len() {
+            return None;
+        }
+        for len in (1..=self.protected_max_chars).rev() {
+            let first = (pos + 1).saturating_sub(len);
+            for start in first..=pos {
+                let end = start + len;
+                if end <= chars.len() && self.protected.contains(&chars[start..end]) {
+                    return Some(start..end);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Iterator of [`Lexicon::prefix_words`].
+#[derive(Clone)]
+pub struct PrefixWords<'a> {
+    lex: &'a Lexicon,
+    chars: &'a [char],
+    start: usize,
+    /// Characters `start..pos` have been walked.
+    pos: usize,
+    end: usize,
+    /// The map node after `chars[start..pos]`; None once no word continues.
+    node: Option<Node<'a>>,
+    out: Output,
+    /// Overlay words can end at or before this position.
+    overlay_end: usize,
+}
+
+impl PrefixWords<'_> {
+    /// Follows `c`'s UTF-8 bytes from the current node; returns the map's
+    /// frequency of `chars[start..=pos]` if it is a word.
+    fn step(&mut self, c: char) -> Option<u64> {
+        let mut node = self.node?;
+        let mut out = self.out;
+        // A control character ends every word: it keeps the walk out of the
+        // statistics stored under NUL-prefixed keys.
+        if c.is_control() {
+            self.node = None;
+            return None;
+        }
+        if self.pos == self.start && CJK.contains(&c) {
+            let (addr, out) = self.lex.first_cjk()[c as usize - *CJK.start() as usize];
+            if addr == NO_NODE {
+                self.node = None;
+                return None;
+            }
+            let node = self.lex.fst.node(addr);
+            self.node = Some(node);
+            self.out = Output::new(out);
+            return node
+                .is_final()
+                .then(|| Output::new(out).cat(node.final_output()).value());
+        }
+        let mut utf8 = [0u8; 4];
+        for &b in c.encode_utf8(&mut utf8).as_bytes() {
+            let Some(i) = node.find_input(b) else {
+                self.node = None;
+                return None;
+            };
+            let t = node.transition(i);
+            out = out.cat(t.out);
+            node = self.lex.fst.node(t.addr);
+        }
+        self.node = Some(node);
+        self.out = out;
+        node.is_final()
+            .then(|| out.cat(node.final_output()).value())
+    }
+}
+
+impl Iterator for PrefixWords<'_> {
+    type Item = (usize, u64);
+
+    fn next(&mut self) -> Option<(usize, u64)> {
+        while self.pos < self.end {
+            if self.node.is_none() && self.pos >= self.overlay_end {
+                self.pos = self.end;
+                return None;
+            }
+            let c = self.chars[self.pos];
+            let from_map = self.step(c);
+            self.pos += 1;
+            let found = if self.pos <= self.overlay_end {
+                match self.lex.overlay.get(&self.chars[self.start..self.pos]) {
+                    Some(&f) => (f > 0).then_some(f),
+                    None => from_map,
+                }
+            } else {
+                from_map
+            };
+            if let Some(freq) = found {
+                return Some((self.pos - self.start, freq));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
