@@ -12,7 +12,9 @@ use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().unwrap_or_else(|| "../shared/corpus/dev/pages".into());
+    let dir = args
+        .next()
+        .unwrap_or_else(|| "../shared/corpus/dev/pages".into());
     let rounds: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
     let mut pages = Vec::new();
     for e in std::fs::read_dir(&dir)? {
@@ -22,7 +24,11 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let bytes: usize = pages.iter().map(String::len).sum();
-    println!("{} pages, {:.2} MB, {rounds} rounds", pages.len(), bytes as f64 / 1e6);
+    println!(
+        "{} pages, {:.2} MB, {rounds} rounds",
+        pages.len(),
+        bytes as f64 / 1e6
+    );
     let rules = Rules::embedded()?;
     let mut ids: Vec<Option<&str>> = vec![None];
     ids.extend(ocrfix::passes::ids().into_iter().map(Some));

@@ -5,6 +5,7 @@ use crate::edit::Edit;
 use crate::rules::Rules;
 use anyhow::Result;
 
+pub mod misread;
 pub mod reflow;
 pub mod spaces;
 
@@ -57,8 +58,13 @@ pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 ///    else removes it.
 /// 2. `spaces` removes the stray spaces left inside lines, so every later
 ///    pass sees whole words.
-pub const REGISTRY: &[(&str, PassBuilder)] =
-    &[(reflow::ID, reflow::build), (spaces::ID, spaces::build)];
+/// 3. `misread` scores words, so it needs the lines joined and the spaces
+///    gone (`中心域 区` is one word to it).
+pub const REGISTRY: &[(&str, PassBuilder)] = &[
+    (reflow::ID, reflow::build),
+    (spaces::ID, spaces::build),
+    (misread::ID, misread::build),
+];
 
 /// The ids of all passes, in run order.
 pub fn ids() -> Vec<&'static str> {
