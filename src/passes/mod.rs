@@ -5,20 +5,26 @@ use crate::edit::Edit;
 use crate::rules::Rules;
 use anyhow::Result;
 
+pub mod punct;
 pub mod reflow;
 pub mod spaces;
+
+pub use punct::QuoteStyle;
 
 /// Options every pass may read. Passes never read global state.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Fixes below this confidence are reported as suggestions instead.
     pub min_confidence: f32,
+    /// How the `punct` pass writes quotation marks in Chinese text.
+    pub quote_style: QuoteStyle,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             min_confidence: 0.5,
+            quote_style: QuoteStyle::default(),
         }
     }
 }
@@ -57,8 +63,15 @@ pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 ///    else removes it.
 /// 2. `spaces` removes the stray spaces left inside lines, so every later
 ///    pass sees whole words.
-pub const REGISTRY: &[(&str, PassBuilder)] =
-    &[(reflow::ID, reflow::build), (spaces::ID, spaces::build)];
+/// 3. `punct` judges each ASCII mark by its neighbours, so it runs after the
+///    line joins (a mark at a former line end sees the text that follows it,
+///    and a paragraph end is a real one) and after space removal (`你好 ,世界`
+///    is seen as Chinese on both sides).
+pub const REGISTRY: &[(&str, PassBuilder)] = &[
+    (reflow::ID, reflow::build),
+    (spaces::ID, spaces::build),
+    (punct::ID, punct::build),
+];
 
 /// The ids of all passes, in run order.
 pub fn ids() -> Vec<&'static str> {
