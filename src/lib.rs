@@ -24,6 +24,6 @@ pub mod text_io;
 
 pub use changes::Change;
 pub use edit::{Edit, EditKind};
-pub use passes::{Options, Selection};
+pub use passes::{Options, QuoteStyle, Selection};
 pub use pipeline::{Outcome, Pipeline, Suggestion};
 pub use rules::Rules;

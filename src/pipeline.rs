@@ -11,6 +11,10 @@ use crate::rules::Rules;
 use anyhow::{bail, Result};
 use std::ops::Range;
 
+/// Rounds of the pass sequence at most; real pages settle in two (the
+/// second finds nothing left to do).
+const MAX_ROUNDS: usize = 3;
+
 /// A suggestion, with its range mapped to the input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
@@ -84,29 +88,38 @@ impl Pipeline {
         let mut map = SourceMap::new();
         let mut suggestions = Vec::new();
         let mut refused = Vec::new();
-        for pass in &self.passes {
-            let doc = Document::parse(&text);
-            let mut fixes = Vec::new();
-            for mut e in pass.run(&doc, &self.options) {
-                if doc.is_protected(&e.range) || e.range.end > text.len() {
-                    refused.push(e);
-                    continue;
+        for round in 0..MAX_ROUNDS {
+            let mut changed = false;
+            for pass in self.passes.iter().filter(|p| round == 0 || p.rerun()) {
+                let doc = Document::parse(&text);
+                let mut fixes = Vec::new();
+                for mut e in pass.run(&doc, &self.options) {
+                    if doc.is_protected(&e.range) || e.range.end > text.len() {
+                        refused.push(e);
+                        continue;
+                    }
+                    if self.suggest_only || e.confidence < self.options.min_confidence {
+                        e.kind = EditKind::Suggestion;
+                    }
+                    match e.kind {
+                        EditKind::Fix => fixes.push(e),
+                        // Later rounds re-propose the same suggestions.
+                        EditKind::Suggestion if round == 0 => suggestions.push(Suggestion {
+                            input: map.to_input(&e.range),
+                            edit: e,
+                        }),
+                        EditKind::Suggestion => {}
+                    }
                 }
-                if self.suggest_only || e.confidence < self.options.min_confidence {
-                    e.kind = EditKind::Suggestion;
-                }
-                match e.kind {
-                    EditKind::Fix => fixes.push(e),
-                    EditKind::Suggestion => suggestions.push(Suggestion {
-                        input: map.to_input(&e.range),
-                        edit: e,
-                    }),
-                }
+                let applied = edit::apply(&text, fixes);
+                changed |= !applied.applied.is_empty();
+                map.record(&applied.applied);
+                refused.extend(applied.refused);
+                text = applied.text;
             }
-            let applied = edit::apply(&text, fixes);
-            map.record(&applied.applied);
-            refused.extend(applied.refused);
-            text = applied.text;
+            if !changed {
+                break;
+            }
         }
         suggestions.sort_by_key(|s| (s.input.start, s.input.end));
         Outcome {

@@ -25,6 +25,24 @@ pub enum Format {
     Github,
 }
 
+/// How the `punct` pass writes quotation marks in Chinese text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Quotes {
+    /// “ ” and ‘ ’ (mainland usage).
+    Curly,
+    /// 「 」 and 『 』 (Taiwan, Hong Kong).
+    Corner,
+}
+
+impl From<Quotes> for ocrfix::QuoteStyle {
+    fn from(q: Quotes) -> Self {
+        match q {
+            Quotes::Curly => ocrfix::QuoteStyle::Curly,
+            Quotes::Corner => ocrfix::QuoteStyle::Corner,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Colour {
     Auto,
@@ -100,6 +118,11 @@ pub struct Args {
     /// Fixes below this confidence (0–1) are reported as suggestions.
     #[arg(long, value_name = "X", default_value_t = 0.5)]
     pub min_confidence: f32,
+
+    /// Quotation marks the punct pass writes in Chinese text. For half-width
+    /// punctuation throughout, switch the pass off with `--skip punct`.
+    #[arg(long, value_enum, value_name = "STYLE", default_value = "curly")]
+    pub quotes: Quotes,
 
     /// Apply nothing; report every edit as a suggestion.
     #[arg(long)]

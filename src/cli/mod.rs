@@ -80,6 +80,7 @@ fn build_pipeline(args: &Args) -> Result<Pipeline> {
     };
     let options = ocrfix::Options {
         min_confidence: args.min_confidence,
+        quote_style: args.quotes.into(),
     };
     let mut p = Pipeline::new(&rules, &sel, options)?;
     p.suggest_only = args.suggest_only;

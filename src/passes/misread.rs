@@ -286,11 +286,13 @@ impl Misread {
             }
             let (_, words) = self.lexicon.best_segmentation(&chars[run.clone()]);
             for w in words {
-                let word: String = chars[run.start + w.start..run.start + w.end]
-                    .iter()
-                    .collect();
-                if w.len() >= 2 && self.lexicon.freq(&word).unwrap_or(0) >= SAFE_WORD_FREQ {
-                    continue;
+                if w.len() >= 2 {
+                    let word: String = chars[run.start + w.start..run.start + w.end]
+                        .iter()
+                        .collect();
+                    if self.lexicon.freq(&word).unwrap_or(0) >= SAFE_WORD_FREQ {
+                        continue;
+                    }
                 }
                 for p in w.clone() {
                     let pos = run.start + p;
@@ -309,6 +311,21 @@ impl Misread {
         }
     }
 
+    /// True when some lexicon word of two or more characters covers `pos`
+    /// once `t` stands there: a cheap test before scoring the window.
+    fn forms_word(&self, chars: &[char], window: &Range<usize>, pos: usize, t: char) -> bool {
+        let mut buf = ['\0'; 2 * WINDOW + 1];
+        let n = window.len();
+        buf[..n].copy_from_slice(&chars[window.clone()]);
+        let at = pos - window.start;
+        buf[at] = t;
+        (0..=at).any(|s| {
+            self.lexicon
+                .prefix_words(&buf[..n], s, n - s)
+                .any(|(len, _)| len >= 2 && s + len > at)
+        })
+    }
+
     /// Tries every candidate for the character at `pos` and returns the best
     /// one worth reporting.
     fn judge(
@@ -321,7 +338,7 @@ impl Misread {
     ) -> Option<Edit> {
         let cands = self.confusions.get(&chars[pos])?;
         let window = pos.saturating_sub(WINDOW).max(run.start)..(pos + WINDOW + 1).min(run.end);
-        let base = self.lexicon.score(&chars[window.clone()]);
+        let mut base = None;
         let mut best: Option<(f64, Candidate, f64)> = None;
         if is_numeral(chars[pos]) {
             return None;
@@ -330,6 +347,10 @@ impl Misread {
             if !is_han(c.truth) || is_numeral(c.truth) {
                 continue;
             }
+            if !self.forms_word(chars, &window, pos, c.truth) {
+                continue; // no word to gain: the model could not prefer it
+            }
+            let base = *base.get_or_insert_with(|| self.lexicon.score(&chars[window.clone()]));
             let model = self.lexicon.score_with(chars, window.clone(), pos, c.truth) - base;
             let gain = model + if c.ocr >= 2 { OCR_BONUS } else { 0.0 };
             if best.as_ref().is_none_or(|b| gain > b.0) {
@@ -401,6 +422,12 @@ impl Pass for Misread {
 
     fn rules(&self) -> &'static [RuleInfo] {
         RULES
+    }
+
+    /// It judges Han words only, which the other passes do not change, and
+    /// it is the slowest pass: one run.
+    fn rerun(&self) -> bool {
+        false
     }
 
     fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {

@@ -6,20 +6,26 @@ use crate::rules::Rules;
 use anyhow::Result;
 
 pub mod misread;
+pub mod punct;
 pub mod reflow;
 pub mod spaces;
+
+pub use punct::QuoteStyle;
 
 /// Options every pass may read. Passes never read global state.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Fixes below this confidence are reported as suggestions instead.
     pub min_confidence: f32,
+    /// How the `punct` pass writes quotation marks in Chinese text.
+    pub quote_style: QuoteStyle,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             min_confidence: 0.5,
+            quote_style: QuoteStyle::default(),
         }
     }
 }
@@ -47,6 +53,14 @@ pub trait Pass: Send + Sync {
     fn about(&self) -> &'static str;
     fn rules(&self) -> &'static [RuleInfo];
     fn run(&self, doc: &Document, opts: &Options) -> Vec<Edit>;
+    /// Whether the pipeline runs the pass again while the passes still
+    /// change the text. One pass's edit can change another's evidence (a
+    /// converted mark, a joined line), and the pipeline repeats until the
+    /// text settles, so that fixing fixed text changes nothing. A pass whose
+    /// decisions do not depend on what the others change can opt out.
+    fn rerun(&self) -> bool {
+        true
+    }
 }
 
 /// Builds a pass from the loaded rule data.
@@ -56,12 +70,17 @@ pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 /// 1. `reflow` rebuilds paragraphs first: it reads the line structure (line
 ///    ends, the spaces a converter left at former line ends) before anything
 ///    else removes it.
-/// 2. `spaces` removes the stray spaces left inside lines, so every later
-///    pass sees whole words.
-/// 3. `misread` scores words, so it needs the lines joined and the spaces
+/// 2. `punct` judges each ASCII mark by its neighbours (skipping spaces), so
+///    it runs after the line joins: a mark at a former line end sees the
+///    text that follows it, and a paragraph end is a real one.
+/// 3. `spaces` removes the stray spaces left inside lines, including those
+///    beside marks `punct` just made full-width, so every later pass sees
+///    whole words.
+/// 4. `misread` scores words, so it needs the lines joined and the spaces
 ///    gone (`中心域 区` is one word to it).
 pub const REGISTRY: &[(&str, PassBuilder)] = &[
     (reflow::ID, reflow::build),
+    (punct::ID, punct::build),
     (spaces::ID, spaces::build),
     (misread::ID, misread::build),
 ];

@@ -441,12 +441,18 @@ fn slack(a: &str, b: &str) -> f32 {
 /// Marks that never start a line in Chinese typesetting: a line starting
 /// with one continues the previous line.
 fn starts_continuation(s: &str) -> Option<char> {
-    first_char(s).filter(|c| {
-        matches!(
-            c,
-            '，' | '。' | '、' | '；' | '：' | '！' | '？' | '”' | '’' | '）' | '》' | '」'
-        )
-    })
+    let mut it = s
+        .trim_start_matches(|c: char| is_ws(c) || c == '*' || c == '_')
+        .chars();
+    let c = it.next()?;
+    let full = matches!(
+        c,
+        '，' | '。' | '、' | '；' | '：' | '！' | '？' | '”' | '’' | '）' | '》' | '」'
+    );
+    // OCR's ASCII forms of the same marks, when Chinese follows.
+    let ascii =
+        matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')') && it.next().is_some_and(is_cjk);
+    (full || ascii).then_some(c)
 }
 
 /// The marker of an enumerated item at the start of a line: `（四）`,

@@ -1,0 +1,1455 @@
+//! Half-width punctuation inside Chinese text.
+//!
+//! OCR engines trained on mixed text emit ASCII punctuation where the paper
+//! printed the full-width Chinese form: Tesseract writes `: ; ? ! ( )` almost
+//! always and straight quotes now and then, and reads specks of ink as `.`;
+//! RapidOCR reads `。` as `·` at times. This pass restores the Chinese form
+//! where the characters around the mark are Chinese, and only there:
+//! `正月初八,张店区召开"新春第一会"` → `正月初八，张店区召开“新春第一会”`.
+//!
+//! The context is local: the nearest characters on either side of the mark
+//! (skipping spaces, emphasis markers and quotes), never the whole file, so a
+//! Latin sentence or a file name inside a Chinese paragraph keeps its marks.
+//! Numbers (`10.4`, `9,593`, `10:30`, `2023.1.30`), URLs, e-mail addresses,
+//! inline code and Markdown syntax are protected spans or are skipped here.
+//!
+//! Straight quotes are opened and closed by their neighbours (a quote after
+//! a space or a colon opens, one before a comma or a line end closes) and by
+//! alternation across the paragraph; where OCR lost a quote, the guesses it
+//! makes uncertain are only suggested. Brackets are converted as a pair.
+//!
+//! A `.` is the least certain mark: on scanned pages most `.` between Chinese
+//! characters are specks, not sentence ends (they split words: `建.设`). A `.`
+//! becomes `。` at a paragraph end or before a closing quote; between two Han
+//! inside a paragraph with full-width punctuation it is removed; in a
+//! paragraph that ends its sentences with `.` it becomes `。`; elsewhere it
+//! stays. A `·` is a legitimate middle dot in foreign names (`阿卜杜拉·巴达维`),
+//! so it becomes `。` only where a name cannot be: at a paragraph end; inside
+//! a paragraph it stays. `%` and `/` stay half-width: their width is a style
+//! choice.
+
+use super::{Options, Pass, RuleInfo};
+use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han};
+use crate::document::{Document, LineKind};
+use crate::edit::Edit;
+use crate::rules::Rules;
+use anyhow::Result;
+use std::ops::Range;
+
+pub const ID: &str = "punct";
+
+const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "comma",
+        about: "',' after Chinese text (or between a number or Latin word and Chinese) becomes '，'; numbers such as 9,593 are kept.",
+    },
+    RuleInfo {
+        id: "period",
+        about: "'.' after a Chinese character becomes '。' at a paragraph end, before a closing quote, or anywhere in a paragraph that ends its sentences with '.'; so does a '·' that ends a paragraph (a name never does).",
+    },
+    RuleInfo {
+        id: "colon",
+        about: "':' after Chinese text becomes '：'; times such as 10:30 and URLs are kept.",
+    },
+    RuleInfo {
+        id: "semicolon",
+        about: "';' after Chinese text becomes '；'; HTML entities are kept.",
+    },
+    RuleInfo {
+        id: "exclamation",
+        about: "'!' after Chinese text becomes '！'; Markdown images ('![') are kept.",
+    },
+    RuleInfo {
+        id: "question",
+        about: "'?' after Chinese text becomes '？'.",
+    },
+    RuleInfo {
+        id: "parens",
+        about: "'(' ')' around Chinese text, or around a term right after Chinese text, become '（' '）' as a pair; an unpaired ')' after Chinese text (or '(' before it) too, with its opening bracket where OCR misread it as 〈 《 【 〔.",
+    },
+    RuleInfo {
+        id: "ellipsis",
+        about: "Runs of '...', '…' or a mix of dots and '…' in Chinese text become '……'.",
+    },
+    RuleInfo {
+        id: "quotes",
+        about: "Straight quotes in Chinese text become “ ” and ‘ ’ (or 「 」 and 『 』 with --quotes corner), opened and closed by their neighbours and by pairing across the paragraph.",
+    },
+    RuleInfo {
+        id: "stray-mark",
+        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form, a '.' or '·' next to a clause mark or starting a line, and a '.' that splits two Han inside a paragraph with full-width punctuation (建.设).",
+    },
+];
+
+/// How quotation marks are written in Chinese text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuoteStyle {
+    /// “ ” and ‘ ’ (mainland usage; the default).
+    #[default]
+    Curly,
+    /// 「 」 and 『 』 (Taiwan, Hong Kong, Japan).
+    Corner,
+}
+
+impl QuoteStyle {
+    /// Opening and closing mark for double (`single == false`) or single quotes.
+    fn marks(self, single: bool) -> (char, char) {
+        match (self, single) {
+            (QuoteStyle::Curly, false) => ('“', '”'),
+            (QuoteStyle::Curly, true) => ('‘', '’'),
+            (QuoteStyle::Corner, false) => ('「', '」'),
+            (QuoteStyle::Corner, true) => ('『', '』'),
+        }
+    }
+}
+
+/// The pass. `quote_style`, when set, overrides [`Options::quote_style`].
+#[derive(Debug, Clone, Default)]
+pub struct Punct {
+    pub quote_style: Option<QuoteStyle>,
+}
+
+impl Punct {
+    pub fn with_quote_style(style: QuoteStyle) -> Self {
+        Punct {
+            quote_style: Some(style),
+        }
+    }
+}
+
+pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
+    Ok(Box::new(Punct::default()))
+}
+
+// ---------------------------------------------------------------------------
+// Character classes.
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{3000}')
+}
+
+/// Markdown emphasis markers: `**赵志斌**,` still has Chinese before the comma.
+fn is_emph(c: char) -> bool {
+    matches!(c, '*' | '_' | '~')
+}
+
+fn is_quote_char(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』'
+    )
+}
+
+/// Where the search for a neighbour stops: a line end or a table cell border.
+fn is_boundary(c: char) -> bool {
+    matches!(c, '\n' | '|')
+}
+
+/// Chinese: a Han character or a full-width mark that only Chinese text uses.
+/// Curly quotes, dashes, `…` and `·` are shared with Western text and do not
+/// make a context Chinese on their own.
+fn is_zh(c: char) -> bool {
+    is_han(c) || (is_cjk_punct(c) && !matches!(c, '“' | '”' | '‘' | '’' | '·' | '—' | '…' | '•'))
+}
+
+/// Full-width marks that end a clause or a sentence.
+fn is_full_clause(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '；' | '：' | '！' | '？')
+}
+
+fn is_ascii_clause(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '!' | '?')
+}
+
+fn is_dotlike(c: char) -> bool {
+    matches!(c, '.' | '…' | '·')
+}
+
+fn is_sentence_stop(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '…')
+}
+
+/// A digit, a Latin letter or a unit sign that ends a number (`50%`, `3℃`).
+fn is_alnumish(c: char) -> bool {
+    is_alnum(c) || matches!(c, '%' | '％' | '‰' | '℃')
+}
+
+fn full_form(c: char) -> Option<(char, &'static str)> {
+    Some(match c {
+        ',' => ('，', "comma"),
+        ':' => ('：', "colon"),
+        ';' => ('；', "semicolon"),
+        '!' => ('！', "exclamation"),
+        '?' => ('？', "question"),
+        _ => return None,
+    })
+}
+
+fn shown(c: Option<char>) -> String {
+    match c {
+        Some(c) => format!("'{c}'"),
+        None => "the line edge".to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A unit of text: a paragraph (consecutive text lines of a block), a heading,
+// or the content of one list item, quote or table line.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+}
+
+/// What to do with the characters `start..end` (indices into the unit).
+#[derive(Debug, Clone)]
+struct Action {
+    end: usize,
+    replacement: String,
+    rule: &'static str,
+    confidence: f32,
+    reason: String,
+    /// Whether spaces between this mark and its neighbours go: full-width
+    /// marks carry their own spacing. `None`: only next to Chinese.
+    eat_spaces: Option<bool>,
+}
+
+struct Unit<'a> {
+    doc: &'a Document<'a>,
+    cs: Vec<(usize, char)>,
+    /// End byte of the unit (for the byte range of the last character).
+    end_byte: usize,
+    /// Nearest character on the same line, skipping spaces and emphasis.
+    prev_imm: Vec<Option<usize>>,
+    next_imm: Vec<Option<usize>>,
+    /// The same, also skipping quotes and ASCII parentheses: the text the
+    /// mark belongs to.
+    prev_ctx: Vec<Option<usize>>,
+    next_ctx: Vec<Option<usize>>,
+    /// Per character: does its line end a paragraph (last line of the unit,
+    /// or longer than a newspaper column, so not a printed column line)?
+    para_end_line: Vec<bool>,
+    /// The unit has full-width punctuation: the engine (or writer) sets
+    /// Chinese marks full-width here, so a '.' between two Han is no '。'.
+    full_style: bool,
+    /// The unit writes its sentence ends as '.': it ends in one after a Han
+    /// character and has no '。！？'.
+    dot_style: bool,
+    quote_role: Vec<Option<Role>>,
+    /// Marks this pass turns into their full-width form, or removes.
+    widened: Vec<bool>,
+    gone: Vec<bool>,
+}
+
+/// Guesses the pass itself doubts are only suggested, whatever
+/// `--min-confidence` says.
+const SUGGEST_BELOW: f32 = 0.5;
+
+/// Printed lines of a newspaper column hold at most about 20 characters; a
+/// longer line is a paragraph of its own (or a soft-wrapped one).
+const COLUMN_CHARS: usize = 24;
+
+impl<'a> Unit<'a> {
+    fn new(doc: &'a Document<'a>, range: Range<usize>) -> Self {
+        let cs: Vec<(usize, char)> = doc.text[range.clone()]
+            .char_indices()
+            .map(|(i, c)| (range.start + i, c))
+            .collect();
+        let n = cs.len();
+        let scan = |skip: &dyn Fn(char) -> bool, forward: bool| {
+            let mut out = vec![None; n];
+            let mut last: Option<usize> = None;
+            let order: Box<dyn Iterator<Item = usize>> = if forward {
+                Box::new(0..n)
+            } else {
+                Box::new((0..n).rev())
+            };
+            for i in order {
+                out[i] = last;
+                let c = cs[i].1;
+                if is_boundary(c) {
+                    last = None;
+                } else if !skip(c) {
+                    last = Some(i);
+                }
+            }
+            out
+        };
+        let imm = |c: char| is_space(c) || is_emph(c);
+        let ctx = |c: char| {
+            is_space(c) || is_emph(c) || is_quote_char(c) || matches!(c, '(' | ')' | '（' | '）')
+        };
+        let prev_imm = scan(&imm, true);
+        let next_imm = scan(&imm, false);
+        let prev_ctx = scan(&ctx, true);
+        let next_ctx = scan(&ctx, false);
+
+        let mut para_end_line = vec![false; n];
+        let mut start = 0;
+        for i in 0..=n {
+            if i == n || cs[i].1 == '\n' {
+                let long = i - start > COLUMN_CHARS;
+                let last = i >= n.saturating_sub(1) || cs[i + 1..].iter().all(|&(_, c)| c == '\n');
+                for flag in &mut para_end_line[start..i.min(n)] {
+                    *flag = long || last;
+                }
+                start = i + 1;
+            }
+        }
+        let full_style = cs.iter().any(|&(_, c)| is_full_clause(c));
+        let last_sig = (0..n)
+            .rev()
+            .find(|&i| !is_space(cs[i].1) && cs[i].1 != '\n');
+        let dot_style = !cs.iter().any(|&(_, c)| matches!(c, '。' | '！' | '？'))
+            && last_sig
+                .is_some_and(|i| cs[i].1 == '.' && prev_imm[i].is_some_and(|p| is_han(cs[p].1)));
+        Unit {
+            doc,
+            end_byte: range.end,
+            cs,
+            prev_imm,
+            next_imm,
+            prev_ctx,
+            next_ctx,
+            para_end_line,
+            full_style,
+            dot_style,
+            quote_role: vec![None; n],
+            widened: vec![false; n],
+            gone: vec![false; n],
+        }
+    }
+
+    /// From `i`, the nearest character on the line that is not a `.` or `·`
+    /// nor a mark already removed (looking left or right).
+    fn skip_dots(&self, mut i: Option<usize>, left: bool) -> Option<usize> {
+        while let Some(j) = i {
+            if !matches!(self.cs[j].1, '.' | '·') && !self.gone[j] {
+                break;
+            }
+            i = if left {
+                self.prev_imm[j]
+            } else {
+                self.next_imm[j]
+            };
+        }
+        i
+    }
+
+    /// The neighbours of a bracket or quote, past dots that go as specks.
+    fn left(&self, i: usize) -> Option<usize> {
+        self.skip_dots(self.prev_imm[i], true)
+    }
+
+    fn right(&self, i: usize) -> Option<usize> {
+        self.skip_dots(self.next_imm[i], false)
+    }
+
+    /// Chinese at `i`, counting the marks this pass makes full-width.
+    fn zh_at(&self, i: Option<usize>) -> bool {
+        i.is_some_and(|i| is_zh(self.cs[i].1) || self.widened[i])
+    }
+
+    fn ch(&self, i: Option<usize>) -> Option<char> {
+        i.map(|i| self.cs[i].1)
+    }
+
+    fn byte_end(&self, i: usize) -> usize {
+        self.cs.get(i).map_or(self.end_byte, |&(b, _)| b)
+    }
+
+    fn bytes(&self, r: Range<usize>) -> Range<usize> {
+        self.cs[r.start].0..self.byte_end(r.end)
+    }
+
+    fn protected(&self, r: Range<usize>) -> bool {
+        self.doc.is_protected(&self.bytes(r))
+    }
+
+    /// The raw neighbour (no skipping); `None` at a line edge.
+    fn raw_prev(&self, i: usize) -> Option<char> {
+        i.checked_sub(1)
+            .map(|j| self.cs[j].1)
+            .filter(|&c| !is_boundary(c))
+    }
+
+    fn raw_next(&self, i: usize) -> Option<char> {
+        self.cs
+            .get(i + 1)
+            .map(|&(_, c)| c)
+            .filter(|&c| !is_boundary(c))
+    }
+
+    fn has_han(&self, r: Range<usize>) -> bool {
+        self.cs[r].iter().any(|&(_, c)| is_han(c))
+    }
+
+    /// A closing quote, by glyph or by the role pairing gave it.
+    fn is_closing_quote(&self, i: usize) -> bool {
+        matches!(self.cs[i].1, '”' | '’' | '」' | '』') || self.quote_role[i] == Some(Role::Close)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decisions per mark.
+
+impl Punct {
+    /// `,` `:` `;` (and `!` `?`) that are not Markdown, HTML or a URL.
+    fn clause_candidate(&self, u: &Unit, i: usize) -> Option<(char, char, &'static str)> {
+        let c = u.cs[i].1;
+        let (full, rule) = full_form(c)?;
+        let (raw_p, raw_n) = (u.raw_prev(i), u.raw_next(i));
+        // Markdown image `![`, HTML `<!--`, an entity `&nbsp;`, a scheme `a://`.
+        if (c == '!' && raw_n == Some('['))
+            || (matches!(c, '!' | '?') && raw_p == Some('<'))
+            || (c == ';' && ends_entity(u, i))
+            || (c == ':' && raw_n == Some('/'))
+            || u.protected(i..i + 1)
+        {
+            return None;
+        }
+        Some((c, full, rule))
+    }
+
+    /// Two readings of one mark. The engines write '，' full-width, so a
+    /// ',' beside a full-width mark is the extra one; Tesseract writes '：；'
+    /// as ASCII, so beside a '，' or '。' it is the '，' that is in doubt and
+    /// the ':' is converted as usual. Of two ASCII marks in a row (`;:`,
+    /// `!:`) the first is kept. Runs left to right before any conversion, so
+    /// a removed mark is not the context of another.
+    fn twin_mark(&self, u: &Unit, i: usize) -> Option<Action> {
+        let (c, full, _) = self.clause_candidate(u, i)?;
+        // Dots between two clause marks are specks that go (see `dot`).
+        let (l, r) = (
+            u.ch(u.skip_dots(u.prev_imm[i], true)),
+            u.ch(u.skip_dots(u.next_imm[i], false)),
+        );
+        let twin = match c {
+            ',' => {
+                l.is_some_and(|l| is_full_clause(l) || is_ascii_clause(l))
+                    || r.is_some_and(is_full_clause)
+            }
+            ':' | ';' => l.is_some_and(is_ascii_clause) || [l, r].contains(&Some(full)),
+            // '！？' and '?!' are marks of their own.
+            _ => false,
+        };
+        twin.then(|| {
+            stray(
+                i,
+                c,
+                l,
+                r,
+                0.8,
+                "next to another clause mark: a second reading of one mark",
+            )
+        })
+    }
+
+    fn clause_mark(&self, u: &Unit, i: usize) -> Option<Action> {
+        let (c, full, rule) = self.clause_candidate(u, i)?;
+        let (li, ri) = (u.prev_imm[i], u.next_imm[i]);
+        let (lci, rci) = (
+            u.skip_dots(u.prev_ctx[i], true),
+            u.skip_dots(u.next_ctx[i], false),
+        );
+        let (lc, rc) = (u.ch(lci), u.ch(rci));
+        // Marks are decided left to right: `中??` is Chinese for both.
+        let conf = match (lc, rc) {
+            (Some(_), _) if u.zh_at(lci) => 0.95,
+            // `APP,扫码`, `100,其中`: a Chinese clause follows at once.
+            (Some(a), Some(b)) if (is_alnumish(a) || a == ')') && is_zh(b) && ri == Some(i + 1) => {
+                0.85
+            }
+            // A line starting with the mark; printed Chinese never does, but
+            // the mark still belongs to the Chinese text after it.
+            (None, Some(b)) if is_zh(b) && u.skip_dots(li, true).is_none() => 0.8,
+            _ => return None,
+        };
+        Some(Action {
+            end: i + 1,
+            replacement: full.to_string(),
+            rule,
+            confidence: conf,
+            reason: format!(
+                "'{c}' between {} and {} in Chinese text",
+                shown(lc),
+                shown(rc)
+            ),
+            eat_spaces: Some(true),
+        })
+    }
+
+    /// A `.` or `..` run (`i..end`, maybe with a space: `. .`) that is not
+    /// an ellipsis.
+    fn dot(&self, u: &Unit, i: usize, end: usize, mid: bool) -> Option<Action> {
+        let text: String = u.cs[i..end].iter().map(|&(_, c)| c).collect();
+        let (li, ri) = (u.prev_imm[i], u.next_imm[end - 1]);
+        let (l, r) = (u.ch(li), u.ch(ri));
+        let clause = |c: Option<char>| c.is_some_and(|c| is_full_clause(c) || is_ascii_clause(c));
+        if (clause(l) && !r.is_some_and(is_alnum)) || (clause(r) && !l.is_some_and(is_alnum)) {
+            return Some(Action {
+                end,
+                ..stray(
+                    i,
+                    '.',
+                    l,
+                    r,
+                    0.8,
+                    "next to a clause mark: a speck read as a dot",
+                )
+            });
+        }
+        // The text the dot would end: look through closing quotes and parens.
+        let mut k = li;
+        while let Some(j) = k {
+            if u.is_closing_quote(j) || matches!(u.cs[j].1, ')' | '）') {
+                k = u.prev_imm[j];
+            } else {
+                break;
+            }
+        }
+        let Some(k) = k else {
+            // A line that starts with a dot: printed Chinese never does.
+            if r.is_some_and(is_han) {
+                return Some(Action {
+                    end,
+                    ..stray(
+                        i,
+                        '.',
+                        l,
+                        r,
+                        0.7,
+                        "at a line start in Chinese text: a speck read as a dot",
+                    )
+                });
+            }
+            return None;
+        };
+        let lc = u.cs[k].1;
+        if Some(k) != li && is_sentence_stop(lc) {
+            return Some(Action {
+                end,
+                ..stray(
+                    i,
+                    '.',
+                    l,
+                    r,
+                    0.8,
+                    "after a sentence that already ended: a speck read as a dot",
+                )
+            });
+        }
+        if !is_han(lc) {
+            return None;
+        }
+        let period = |conf: f32, why: &str| Action {
+            end,
+            replacement: "。".into(),
+            rule: "period",
+            confidence: conf,
+            reason: format!("'{text}' after '{lc}' {why} in Chinese text"),
+            eat_spaces: Some(true),
+        };
+        match ri {
+            None if u.para_end_line[i] => Some(period(0.9, "at a paragraph end")),
+            Some(j) if u.is_closing_quote(j) => Some(period(0.85, "before a closing quote")),
+            Some(j) if mid && is_han(u.cs[j].1) => {
+                if u.dot_style {
+                    Some(period(
+                        0.75,
+                        "in a paragraph that ends its sentences with '.'",
+                    ))
+                } else if u.full_style {
+                    Some(Action {
+                        end,
+                        ..stray(
+                            i,
+                            '.',
+                            l,
+                            r,
+                            0.7,
+                            "inside a paragraph with full-width punctuation: a speck read as a dot",
+                        )
+                    })
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A middle dot `·`: a name separator, a misread `。`, or a speck.
+    fn middle_dot(&self, u: &Unit, i: usize) -> Option<Action> {
+        let (li, ri) = (u.prev_imm[i], u.next_imm[i]);
+        let (l, r) = (u.ch(li), u.ch(ri));
+        let clause = |c: Option<char>| c.is_some_and(|c| is_full_clause(c) || is_ascii_clause(c));
+        if clause(l) || clause(r) {
+            return Some(stray(
+                i,
+                '·',
+                l,
+                r,
+                0.75,
+                "next to a clause mark: a speck read as a dot",
+            ));
+        }
+        if ri.is_none() && u.para_end_line[i] && l.is_some_and(is_han) {
+            return Some(Action {
+                end: i + 1,
+                replacement: "。".into(),
+                rule: "period",
+                confidence: 0.8,
+                reason: format!(
+                    "'·' after {} at a paragraph end in Chinese text: a misread '。' (a name never ends there)",
+                    shown(l)
+                ),
+                eat_spaces: Some(true),
+            });
+        }
+        None
+    }
+
+    /// A run `i..end` of `.`, `…`, `·` (`run`: the marks without spaces).
+    /// Returns `None` for runs that are not ellipses.
+    fn ellipsis(&self, u: &Unit, i: usize, end: usize, run: &str) -> Option<Action> {
+        let len = run.chars().count();
+        let ells = run.chars().filter(|&c| c == '…').count();
+        let dots = run.chars().filter(|&c| c == '.').count();
+        let is_ellipsis = if ells == len {
+            len % 2 == 1 // '…' alone; '……' is right, and even runs are whole ellipses
+        } else {
+            (ells >= 1 && len >= 2) || (len >= 3 && dots >= 1)
+        };
+        if !is_ellipsis || u.protected(i..end) {
+            return None;
+        }
+        let lc = u.ch(u.prev_ctx[i]);
+        let chinese = match lc {
+            Some(a) => u.zh_at(u.prev_ctx[i]) || a == '…',
+            None => u.zh_at(u.next_ctx[end - 1]),
+        };
+        if !chinese {
+            return None;
+        }
+        Some(Action {
+            end,
+            replacement: "……".into(),
+            rule: "ellipsis",
+            confidence: 0.9,
+            reason: format!("'{run}' after {} in Chinese text", shown(lc)),
+            eat_spaces: Some(true),
+        })
+    }
+
+    fn parens(&self, u: &Unit, actions: &mut [Option<Action>]) {
+        let mut stack: Vec<usize> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut lone = Vec::new();
+        for (i, &(_, c)) in u.cs.iter().enumerate() {
+            match c {
+                '(' | '（' => stack.push(i),
+                ')' | '）' => match stack.pop() {
+                    Some(o) => pairs.push((o, i)),
+                    None => lone.push(i),
+                },
+                _ => {}
+            }
+        }
+        lone.extend(stack);
+        let paren = |i: usize, conf: f32, reason: String| {
+            let full = if matches!(u.cs[i].1, '(' | '〈' | '《' | '【' | '〔') {
+                "（"
+            } else {
+                "）"
+            };
+            Action {
+                end: i + 1,
+                replacement: full.into(),
+                rule: "parens",
+                confidence: conf,
+                reason,
+                eat_spaces: None,
+            }
+        };
+        for (o, c) in pairs {
+            let ascii = [o, c].into_iter().filter(|&k| u.cs[k].1.is_ascii());
+            if u.protected(o..o + 1) || u.protected(c..c + 1) {
+                continue;
+            }
+            let inner: String = u.cs[o + 1..c].iter().map(|&(_, ch)| ch).take(12).collect();
+            let before = u.ch(u.left(o));
+            let conf = if u.has_han(o + 1..c) {
+                0.9
+            } else if u.zh_at(u.left(o)) || (before.is_none() && u.zh_at(u.right(c))) {
+                0.8
+            } else {
+                continue;
+            };
+            let reason = format!("'(' … ')' around '{inner}' in Chinese text");
+            for k in ascii.collect::<Vec<_>>() {
+                actions[k] = Some(paren(k, conf, reason.clone()));
+            }
+        }
+        for i in lone {
+            let c = u.cs[i].1;
+            if !c.is_ascii() || u.protected(i..i + 1) {
+                continue;
+            }
+            if c == ')' {
+                let l = u.ch(u.left(i));
+                if !u.zh_at(u.left(i)) {
+                    continue;
+                }
+                let reason = format!("unpaired ')' after {} in Chinese text", shown(l));
+                if let Some(o) = misread_opener(u, i) {
+                    let r = format!(
+                        "'{}' … ')' in Chinese text: an opening '（' misread as '{}'",
+                        u.cs[o].1, u.cs[o].1
+                    );
+                    actions[o] = Some(paren(o, 0.75, r.clone()));
+                    actions[i] = Some(paren(i, 0.75, r));
+                } else {
+                    actions[i] = Some(paren(i, 0.7, reason));
+                }
+            } else {
+                let r = u.ch(u.right(i));
+                let l = u.ch(u.left(i));
+                if u.zh_at(u.left(i)) || (r.is_some_and(is_han) && l.is_none()) {
+                    let reason = format!("unpaired '(' before {} in Chinese text", shown(r));
+                    actions[i] = Some(paren(i, 0.7, reason));
+                }
+            }
+        }
+    }
+
+    /// Gives every straight quote of one kind a role, then converts the
+    /// quotes of pairs in Chinese context.
+    fn quotes(
+        &self,
+        u: &mut Unit,
+        single: bool,
+        style: QuoteStyle,
+        actions: &mut [Option<Action>],
+    ) {
+        let (open_mark, close_mark) = style.marks(single);
+        let ascii = if single { '\'' } else { '"' };
+        // (index, fixed role from the glyph, evidence for a straight quote)
+        let mut seq: Vec<(usize, Option<Role>)> = Vec::new();
+        for (i, &(_, c)) in u.cs.iter().enumerate() {
+            let fixed = match (c, single) {
+                ('“' | '「', false) | ('‘' | '『', true) => Some(Role::Open),
+                ('”' | '」', false) | ('’' | '』', true) => Some(Role::Close),
+                _ if c == ascii => None,
+                _ => continue,
+            };
+            if u.protected(i..i + 1) {
+                continue;
+            }
+            // A degree sign: `9"C` (a misread ℃).
+            if !single
+                && fixed.is_none()
+                && u.raw_prev(i).is_some_and(|p| p.is_ascii_digit())
+                && u.raw_next(i).is_some_and(|n| n.is_ascii_alphabetic())
+            {
+                continue;
+            }
+            if single && fixed.is_none() {
+                // An apostrophe inside a word: don't, Rust's.
+                let (p, n) = (u.raw_prev(i), u.raw_next(i));
+                if p.is_some_and(|p| p.is_ascii_alphanumeric())
+                    && n.is_some_and(|n| n.is_ascii_alphabetic())
+                {
+                    continue;
+                }
+            }
+            seq.push((i, fixed));
+        }
+        if !seq.iter().any(|&(_, f)| f.is_none()) && style == QuoteStyle::Curly {
+            return;
+        }
+        let evidence: Vec<Option<Role>> = seq
+            .iter()
+            .map(|&(i, fixed)| fixed.or_else(|| quote_evidence(u, i)))
+            .collect();
+        let idx: Vec<usize> = seq.iter().map(|&(i, _)| i).collect();
+        let (roles, suspect_q, uncertain) = assign_roles(u, &idx, &evidence);
+        let mut suspect = vec![false; u.cs.len()];
+        for (k, &i) in idx.iter().enumerate() {
+            u.quote_role[i] = Some(roles[k]);
+            suspect[i] = suspect_q[k];
+        }
+        let roles: Vec<(usize, Role, bool)> = (0..idx.len())
+            .map(|k| (idx[k], roles[k], evidence[k].is_some()))
+            .collect();
+        // Pair each opening quote with the next closing one.
+        let mut k = 0;
+        while k < roles.len() {
+            let (i, role, ev) = roles[k];
+            let partner = (role == Role::Open)
+                .then(|| roles.get(k + 1))
+                .flatten()
+                .filter(|n| n.1 == Role::Close)
+                .map(|n| n.0);
+            let members: Vec<usize> = match partner {
+                Some(j) => vec![i, j],
+                None => vec![i],
+            };
+            k += members.len();
+            let zh_near = |m: usize| [u.left(m), u.right(m)].into_iter().any(|x| u.zh_at(x));
+            let conf = match partner {
+                Some(j) if u.has_han(i + 1..j) || zh_near(i) || zh_near(j) => {
+                    if uncertain {
+                        0.7
+                    } else {
+                        0.9
+                    }
+                }
+                // Unpaired: only a double quote, with its direction from its
+                // neighbours, next to Chinese.
+                None if !single && ev && zh_near(i) => 0.6,
+                _ => continue,
+            };
+            for m in members {
+                let c = u.cs[m].1;
+                let role = u.quote_role[m].unwrap_or(Role::Open);
+                let want = if role == Role::Open {
+                    open_mark
+                } else {
+                    close_mark
+                };
+                if c == want {
+                    continue;
+                }
+                // Curly style keeps corner brackets a writer chose.
+                if style == QuoteStyle::Curly && !c.is_ascii() {
+                    continue;
+                }
+                let side = if role == Role::Open {
+                    "opens"
+                } else {
+                    "closes"
+                };
+                let near = if role == Role::Open {
+                    format!("before {}", shown(u.ch(u.next_imm[m])))
+                } else {
+                    format!("after {}", shown(u.ch(u.prev_imm[m])))
+                };
+                actions[m] = Some(Action {
+                    end: m + 1,
+                    replacement: want.to_string(),
+                    rule: "quotes",
+                    confidence: if suspect[m] { 0.4 } else { conf },
+                    reason: if suspect[m] {
+                        format!("'{c}' may open or close a quotation {near}: a quote nearby was lost, so its direction is a guess")
+                    } else {
+                        format!("'{c}' {side} a quotation {near} in Chinese text")
+                    },
+                    eat_spaces: None,
+                });
+            }
+        }
+    }
+
+    /// A run `i..end` of dots, `…` and `·`. `mid`: also judge a '.'
+    /// between two Han characters.
+    fn dot_run(&self, u: &Unit, i: usize, end: usize, mid: bool) -> Option<Action> {
+        let marks: String = u.cs[i..end]
+            .iter()
+            .map(|&(_, c)| c)
+            .filter(|&c| is_dotlike(c))
+            .collect();
+        let count = marks.chars().count();
+        if u.protected(i..end) {
+            return None;
+        }
+        if let Some(a) = self.ellipsis(u, i, end, &marks) {
+            return Some(a);
+        }
+        if count == 1 && u.cs[i].1 == '·' {
+            return self.middle_dot(u, i);
+        }
+        if count <= 2 && marks.chars().all(|c| c == '.') {
+            return self.dot(u, i, end, mid);
+        }
+        None
+    }
+
+    fn run_unit(&self, u: &mut Unit, style: QuoteStyle, edits: &mut Vec<Edit>) {
+        if !u.cs.iter().any(|&(_, c)| is_han(c)) {
+            return; // text with no Chinese is never touched
+        }
+        let n = u.cs.len();
+        let mut actions: Vec<Option<Action>> = vec![None; n];
+        // Clause marks first: they depend on nothing else, and a quote or a
+        // bracket next to one that becomes full-width is next to Chinese
+        // (so a second run finds nothing new to do).
+        for (i, slot) in actions.iter_mut().enumerate() {
+            if let Some(a) = self.twin_mark(u, i) {
+                u.gone[i] = true;
+                *slot = Some(a);
+            }
+        }
+        for (i, slot) in actions.iter_mut().enumerate() {
+            if slot.is_none() {
+                if let Some(a) = self.clause_mark(u, i) {
+                    u.widened[i] = true;
+                    *slot = Some(a);
+                }
+            }
+        }
+        u.full_style |= u.widened.iter().any(|&w| w);
+        self.parens(u, &mut actions);
+        for (i, a) in actions.iter().enumerate() {
+            if a.as_ref().is_some_and(|a| a.rule == "parens") {
+                u.widened[i] = true;
+            }
+        }
+        self.quotes(u, false, style, &mut actions);
+        self.quotes(u, true, style, &mut actions);
+        // Dots in two rounds: a '.' between two Han is judged by the marks
+        // of its paragraph, including the '。' the first round writes.
+        let runs = dot_runs(u);
+        for &(i, end) in &runs {
+            actions[i] = self.dot_run(u, i, end, false);
+        }
+        u.full_style |= actions
+            .iter()
+            .flatten()
+            .any(|a| a.replacement.chars().any(is_full_clause));
+        for &(i, end) in &runs {
+            if actions[i].is_none() {
+                actions[i] = self.dot_run(u, i, end, true);
+            }
+        }
+        emit(u, &actions, edits);
+    }
+}
+
+/// Runs of `.`, `…`, `·`, also with spaces between them (`. .`), as
+/// `(start, end)` indices.
+fn dot_runs(u: &Unit) -> Vec<(usize, usize)> {
+    let n = u.cs.len();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !is_dotlike(u.cs[i].1) {
+            i += 1;
+            continue;
+        }
+        let (mut end, mut j) = (i + 1, i + 1);
+        while j < n && (is_dotlike(u.cs[j].1) || u.cs[j].1 == ' ') {
+            j += 1;
+            if is_dotlike(u.cs[j - 1].1) {
+                end = j;
+            }
+        }
+        runs.push((i, end));
+        i = end;
+    }
+    runs
+}
+
+fn stray(i: usize, c: char, l: Option<char>, r: Option<char>, conf: f32, why: &str) -> Action {
+    Action {
+        end: i + 1,
+        replacement: String::new(),
+        rule: "stray-mark",
+        confidence: conf,
+        reason: format!("'{c}' between {} and {} {why}", shown(l), shown(r)),
+        eat_spaces: Some(true),
+    }
+}
+
+/// Roles for the quotes at `idx` (one kind, in order) whose `evidence` is
+/// known for some. Between two quotes with evidence (sync points) the others
+/// alternate. When the alternation cannot reach the next sync point, one
+/// quote was lost (OCR drops quotes) somewhere in between: the split that
+/// keeps clause marks out of the quoted spans wins (quoted terms are short;
+/// `“城市愿景，聚焦开展”` is less likely than `“创新提升年”`), and quotes
+/// whose role differs between equally good splits are marked suspect.
+/// Returns the roles, the suspect flags, and whether anything was lost.
+fn assign_roles(
+    u: &Unit,
+    idx: &[usize],
+    evidence: &[Option<Role>],
+) -> (Vec<Role>, Vec<bool>, bool) {
+    let n = idx.len();
+    let mut roles = vec![Role::Open; n];
+    let mut suspect = vec![false; n];
+    let mut lost = false;
+    // Clause marks before each character, to test a span in O(1).
+    let mut clauses = Vec::with_capacity(u.cs.len() + 1);
+    clauses.push(0usize);
+    for &(_, c) in &u.cs {
+        let add = usize::from(is_full_clause(c) || is_ascii_clause(c));
+        clauses.push(clauses.last().copied().unwrap_or(0) + add);
+    }
+    let has_clause = |a: usize, b: usize| clauses[b] > clauses[a + 1];
+    let flip = |r: Role| {
+        if r == Role::Open {
+            Role::Close
+        } else {
+            Role::Open
+        }
+    };
+    let mut inside = false;
+    let mut seg = 0;
+    for k in 0..=n {
+        if k < n && evidence[k].is_none() {
+            continue;
+        }
+        // Guesses seg..k; the state before the sync point k is required.
+        let m = k - seg;
+        let want_inside = k < n && evidence[k] == Some(Role::Close);
+        let forward = |j: usize| {
+            if (inside as usize + j) % 2 == 0 {
+                Role::Open
+            } else {
+                Role::Close
+            }
+        };
+        if (inside ^ (m % 2 == 1)) == want_inside || m == 0 {
+            lost |= (inside ^ (m % 2 == 1)) != want_inside;
+            for j in 0..m {
+                roles[seg + j] = forward(j);
+            }
+        } else {
+            lost = true;
+            // Backward from the sync point: the last guess opens if the
+            // state before the sync point is inside.
+            let backward = |j: usize| {
+                let last = if want_inside { Role::Open } else { Role::Close };
+                if (m - 1 - j) % 2 == 0 {
+                    last
+                } else {
+                    flip(last)
+                }
+            };
+            let cost = |p: usize| {
+                // Roles of the sync before, the guesses, the sync after.
+                let mut list: Vec<(usize, Role)> = Vec::with_capacity(m + 2);
+                if seg > 0 {
+                    list.push((idx[seg - 1], roles[seg - 1]));
+                }
+                for j in 0..m {
+                    list.push((idx[seg + j], if j < p { forward(j) } else { backward(j) }));
+                }
+                if k < n {
+                    list.push((idx[k], evidence[k].unwrap_or(Role::Open)));
+                }
+                list.windows(2)
+                    .filter(|w| {
+                        w[0].1 == Role::Open && w[1].1 == Role::Close && has_clause(w[0].0, w[1].0)
+                    })
+                    .count()
+            };
+            if m > 64 {
+                // Too many places to put the lost quote: all guesses.
+                for j in 0..m {
+                    roles[seg + j] = forward(j);
+                    suspect[seg + j] = true;
+                }
+            } else {
+                let costs: Vec<usize> = (0..=m).map(cost).collect();
+                let best = costs.iter().copied().min().unwrap_or(0);
+                let ties: Vec<usize> = (0..=m).filter(|&p| costs[p] == best).collect();
+                let first = ties.first().copied().unwrap_or(0);
+                for j in 0..m {
+                    let role_at = |p: usize| if j < p { forward(j) } else { backward(j) };
+                    roles[seg + j] = role_at(first);
+                    suspect[seg + j] = ties.iter().any(|&p| role_at(p) != role_at(first));
+                }
+            }
+        }
+        if k < n {
+            roles[k] = evidence[k].unwrap_or(Role::Open);
+            inside = roles[k] == Role::Open;
+        }
+        seg = k + 1;
+    }
+    (roles, suspect, lost)
+}
+
+/// `&nbsp;`, `&#160;`: the `;` closes an HTML entity.
+fn ends_entity(u: &Unit, i: usize) -> bool {
+    let mut j = i;
+    for _ in 0..10 {
+        let Some(k) = j.checked_sub(1) else {
+            return false;
+        };
+        let c = u.cs[k].1;
+        if c == '&' {
+            return k + 1 < i;
+        }
+        if !(c.is_ascii_alphanumeric() || c == '#') {
+            return false;
+        }
+        j = k;
+    }
+    false
+}
+
+/// For an unpaired `)`: an unclosed `〈 《 【 〔` shortly before it on the
+/// line, which Tesseract reads for `（` (`〈图片)`).
+fn misread_opener(u: &Unit, close: usize) -> Option<usize> {
+    let mut j = close;
+    for _ in 0..20 {
+        j = j.checked_sub(1)?;
+        match u.cs[j].1 {
+            '〈' | '《' | '【' | '〔' => return Some(j),
+            '(' | '（' | ')' | '）' | '〉' | '》' | '】' | '〕' | '\n' | '|' => return None,
+            c if is_full_clause(c) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Direction of a straight quote from its immediate neighbours: a quote
+/// after a space, a line start, an opening bracket or a colon opens; one
+/// before a space, a line end or a clause mark closes. In printed Chinese an
+/// opening quote never ends a line and a closing one never starts it.
+fn quote_evidence(u: &Unit, i: usize) -> Option<Role> {
+    let (p, n) = (u.raw_prev(i), u.raw_next(i));
+    let opens = match p {
+        None => true,
+        Some(p) => {
+            is_space(p)
+                || matches!(
+                    p,
+                    '(' | '（'
+                        | '['
+                        | '《'
+                        | '【'
+                        | '「'
+                        | '『'
+                        | '〈'
+                        | '：'
+                        | ':'
+                        | '—'
+                        | '“'
+                        | '‘'
+                )
+        }
+    };
+    let closes = match n {
+        None => true,
+        Some(n) => {
+            is_space(n)
+                || is_full_clause(n)
+                || is_ascii_clause(n)
+                || matches!(
+                    n,
+                    '.' | ')' | '）' | '》' | '」' | '』' | '〉' | '—' | '…' | '”' | '’'
+                )
+        }
+    };
+    match (opens, closes) {
+        (true, false) => Some(Role::Open),
+        (false, true) => Some(Role::Close),
+        _ => None,
+    }
+}
+
+/// Turns actions into edits. A space run between a mark and its neighbour
+/// goes with the mark when the mark is full-width sentence punctuation (or
+/// is deleted), or when the neighbour is Chinese; it is claimed by the mark
+/// on its left first, so two edits never share it. Indentation and trailing
+/// spaces (a Markdown hard break) stay.
+fn emit(u: &Unit, actions: &[Option<Action>], edits: &mut Vec<Edit>) {
+    let n = u.cs.len();
+    let space_run_left = |i: usize| {
+        let mut s = i;
+        while s > 0 && is_space(u.cs[s - 1].1) {
+            s -= 1;
+        }
+        s
+    };
+    let space_run_right = |e: usize| {
+        let mut t = e;
+        while t < n && is_space(u.cs[t].1) {
+            t += 1;
+        }
+        t
+    };
+    let eats = |a: &Action, other: Option<char>| match a.eat_spaces {
+        Some(b) => b,
+        None => other.is_some_and(is_cjk),
+    };
+    // Which action covers each character (actions span `i..end`).
+    let mut owner: Vec<Option<usize>> = vec![None; n];
+    for (i, a) in actions.iter().enumerate() {
+        if let Some(a) = a {
+            for o in &mut owner[i..a.end.min(n)] {
+                *o = Some(i);
+            }
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        let Some(a) = &actions[i] else {
+            i += 1;
+            continue;
+        };
+        let mut start = i;
+        let mut end = a.end;
+        // Spaces on the left, unless the mark before claimed them.
+        let s = space_run_left(i);
+        if s < i && s > 0 && !is_boundary(u.cs[s - 1].1) {
+            let before = u.cs[s - 1].1;
+            let claimed = owner[s - 1]
+                .and_then(|o| actions[o].as_ref())
+                .is_some_and(|b| eats(b, Some(u.cs[i].1)));
+            if !claimed && eats(a, Some(before)) {
+                start = s;
+            }
+        }
+        let t = space_run_right(end);
+        if t > end && t < n && !is_boundary(u.cs[t].1) && eats(a, Some(u.cs[t].1)) {
+            end = t;
+        }
+        let range = u.bytes(start..end);
+        if !u.doc.is_protected(&range) {
+            let e = Edit::fix(
+                range,
+                a.replacement.clone(),
+                ID,
+                a.rule,
+                a.confidence,
+                a.reason.clone(),
+            );
+            edits.push(if a.confidence < SUGGEST_BELOW {
+                e.suggest()
+            } else {
+                e
+            });
+        }
+        i = a.end;
+    }
+}
+
+/// Length in bytes of a Markdown list / quote marker at the start of `line`
+/// (after indentation), or `None` when the line is markup to leave alone
+/// entirely (HTML, images, rules).
+fn markup_prefix(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let t = &line[indent..];
+    if t.starts_with('<') || t.starts_with("![") || t.starts_with("---") || t.starts_with("===") {
+        return None;
+    }
+    let mut k = 0;
+    loop {
+        let rest = &t[k..];
+        if let Some(r) = ["> ", "- ", "* ", "+ "]
+            .iter()
+            .find(|m| rest.starts_with(**m))
+        {
+            k += r.len();
+            continue;
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=3).contains(&digits) && rest[digits..].starts_with(". ") {
+            k += digits + 2;
+            continue;
+        }
+        break;
+    }
+    Some(indent + k)
+}
+
+impl Pass for Punct {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn about(&self) -> &'static str {
+        "Restores full-width punctuation (，。：；！？（）……“”) where OCR wrote ASCII marks inside Chinese text, judged from the characters around each mark."
+    }
+
+    fn rules(&self) -> &'static [RuleInfo] {
+        RULES
+    }
+
+    fn run(&self, doc: &Document, opts: &Options) -> Vec<Edit> {
+        let style = self.quote_style.unwrap_or(opts.quote_style);
+        let mut edits = Vec::new();
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        let mut text_run: Option<Range<usize>> = None;
+        for line in &doc.lines {
+            if line.kind == LineKind::Text {
+                text_run = Some(match text_run {
+                    Some(r) => r.start..line.range.end,
+                    None => line.range.clone(),
+                });
+                continue;
+            }
+            ranges.extend(text_run.take());
+            match line.kind {
+                LineKind::Heading => ranges.push(line.range.clone()),
+                LineKind::Markup => {
+                    let body = &doc.text[line.range.clone()];
+                    if let Some(k) = markup_prefix(body) {
+                        ranges.push(line.range.start + k..line.range.end);
+                    }
+                }
+                _ => {}
+            }
+        }
+        ranges.extend(text_run);
+        for r in ranges {
+            if r.is_empty() {
+                continue;
+            }
+            let mut u = Unit::new(doc, r);
+            self.run_unit(&mut u, style, &mut edits);
+        }
+        edits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QuoteStyle;
+    use crate::passes::{Options, Selection};
+    use crate::pipeline::Pipeline;
+    use crate::rules::Rules;
+
+    fn fix_with(s: &str, style: QuoteStyle) -> String {
+        let sel = Selection {
+            only: vec![super::ID.into()],
+            skip: vec![],
+        };
+        let opts = Options {
+            quote_style: style,
+            ..Options::default()
+        };
+        Pipeline::new(&Rules::embedded().expect("built-in rules load"), &sel, opts)
+            .expect("pipeline builds")
+            .run(s)
+            .output
+    }
+
+    fn fix(s: &str) -> String {
+        fix_with(s, QuoteStyle::Curly)
+    }
+
+    #[test]
+    fn table() {
+        let cases = [
+            // comma, colon, semicolon, exclamation, question
+            ("正月初八,张店区召开", "正月初八，张店区召开"),
+            ("会议指出:要提升; 要争先", "会议指出：要提升；要争先"),
+            ("发出了动员令!创新提升", "发出了动员令！创新提升"),
+            ("如何发挥优势?在城市", "如何发挥优势？在城市"),
+            ("扫描APP,查看视频", "扫描APP，查看视频"),
+            ("**赵志斌** ,记者", "**赵志斌**，记者"),
+            // period: paragraph end, before a closing quote, specks
+            ("色列军队打死.", "色列军队打死。"),
+            ("他说：“走吧.”", "他说：“走吧。”"),
+            ("现代化建.设第三步。", "现代化建设第三步。"),
+            ("意义的一年。.在中国", "意义的一年。在中国"),
+            ("今天很好.我们去公园.", "今天很好。我们去公园。"),
+            ("建.设第三步", "建.设第三步"),
+            // middle dot
+            ("阿卜杜拉·巴达维会见。", "阿卜杜拉·巴达维会见。"),
+            (
+                "完成了升旗仪式。\n\n升旗仪式·",
+                "完成了升旗仪式。\n\n升旗仪式。",
+            ),
+            ("守国门，·担负着", "守国门，担负着"),
+            // ellipsis
+            ("动员大会...会上", "动员大会……会上"),
+            ("武…十个", "武……十个"),
+            ("谁知.…·..”听了", "谁知……”听了"),
+            ("等待……然后", "等待……然后"),
+            // parens
+            ("(以下简称实施方案),表彰", "（以下简称实施方案），表彰"),
+            ("国内生产总值(GDP)增长", "国内生产总值（GDP）增长"),
+            ("世纪 〈图片)", "世纪（图片）"),
+            ("岁；人三) 担任", "岁；人三）担任"),
+            ("call f(x) now", "call f(x) now"),
+            // quotes
+            (
+                "召开\"新春第一会\"——\"三提三争\"活动",
+                "召开“新春第一会”——“三提三争”活动",
+            ),
+            ("扫描\"鲁中晨报\"APP二维码", "扫描“鲁中晨报”APP二维码"),
+            (
+                "\"我们将紧紧围绕 '3510'发展目标和'强富美优'城市愿景。\"张店",
+                "“我们将紧紧围绕‘3510’发展目标和‘强富美优’城市愿景。”张店",
+            ),
+            (
+                "## \"十个大比武\"推进\"九大提升\"",
+                "## “十个大比武”推进“九大提升”",
+            ),
+            ("他说 \"Rust's\" 很好", "他说“Rust's”很好"),
+            // never touched
+            (
+                "面积10.4平方公里，9,593户，10:30开会",
+                "面积10.4平方公里，9,593户，10:30开会",
+            ),
+            (
+                "2023.1.30 见 report.pdf 和 No.1，e.g. 这个",
+                "2023.1.30 见 report.pdf 和 No.1，e.g. 这个",
+            ),
+            (
+                "见 https://example.com/a?b=1,c 或 a@b.cn。",
+                "见 https://example.com/a?b=1,c 或 a@b.cn。",
+            ),
+            (
+                "He said: \"Hello, world.\" OK?",
+                "He said: \"Hello, world.\" OK?",
+            ),
+            (
+                "中文。He said: \"Hi, there.\" Then left.",
+                "中文。He said: \"Hi, there.\" Then left.",
+            ),
+            ("- 第一项\n1. 第二项", "- 第一项\n1. 第二项"),
+            (
+                "见[链接](https://a.cn/x)和![图](a.png)",
+                "见[链接](https://a.cn/x)和![图](a.png)",
+            ),
+            ("`a, b` 中文", "`a, b` 中文"),
+            ("&nbsp;中文", "&nbsp;中文"),
+        ];
+        let failures: Vec<String> = cases
+            .iter()
+            .filter(|(input, want)| fix(input) != *want)
+            .map(|(input, want)| format!("{input:?}\n  got:  {:?}\n  want: {want:?}", fix(input)))
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn corner_quotes() {
+        assert_eq!(
+            fix_with("召开\"新春第一会\"，“三提三争”", QuoteStyle::Corner),
+            "召开「新春第一会」，「三提三争」"
+        );
+        assert_eq!(
+            fix_with("围绕'3510'目标", QuoteStyle::Corner),
+            "围绕『3510』目标"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Words with one mark (or none) between them: a second run finds
+        /// nothing to do.
+        #[test]
+        fn idempotent_on_words(
+            s in "(([中文张店区召开]{1,4}|[a-z0-9]{1,3})( ?[,.:;!?()\"'“”·…。，、\n]? ?)){0,20}"
+        ) {
+            let once = fix(&s);
+            proptest::prop_assert_eq!(fix(&once), once);
+        }
+
+        /// Any soup of marks: never a panic, and the text stays valid.
+        #[test]
+        fn never_panics(s in "[中文张店区召开a-zA-Z0-9 ,.:;!?()\"'“”·…。，、\n*#|&-]{0,80}") {
+            let _ = fix(&s);
+        }
+    }
+}
