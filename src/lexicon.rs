@@ -161,7 +161,7 @@ impl Lexicon {
         static LEXICON: OnceLock<Lexicon> = OnceLock::new();
         LEXICON.get_or_init(|| {
             // Both inputs are compiled in, and tests load them.
-            let rules = Rules::embedded().expect("built-in rules parse");
+            let rules = Rules::builtin().expect("built-in rules parse");
             Lexicon::with_rules(&rules).expect("built-in lexicon loads")
         })
     }

@@ -71,11 +71,7 @@ impl Pipeline {
 
     /// The default pipeline: embedded rules, all passes.
     pub fn default_pipeline() -> Result<Self> {
-        Self::new(
-            &Rules::embedded()?,
-            &Selection::default(),
-            Options::default(),
-        )
+        Self::new(Rules::builtin()?, &Selection::default(), Options::default())
     }
 
     pub fn passes(&self) -> impl Iterator<Item = &dyn Pass> {

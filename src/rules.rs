@@ -156,7 +156,18 @@ pub fn parse_table(spec: &RuleFileSpec, label: &str, content: &str) -> Result<Ve
 }
 
 impl Rules {
-    /// The defaults compiled into the binary.
+    /// The defaults compiled into the binary, parsed once per process.
+    pub fn builtin() -> Result<&'static Rules> {
+        static BUILTIN: std::sync::OnceLock<std::result::Result<Rules, String>> =
+            std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| Rules::embedded().map_err(|e| format!("{e:#}")))
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// A fresh copy of the defaults compiled into the binary, to extend with
+    /// a user's folder.
     pub fn embedded() -> Result<Self> {
         let mut rules = Rules::default();
         for spec in RULE_FILES {

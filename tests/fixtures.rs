@@ -18,7 +18,7 @@ fn pipeline_for(dir: &str) -> Pipeline {
         }
     };
     Pipeline::new(
-        &Rules::embedded().expect("built-in rules load"),
+        Rules::builtin().expect("built-in rules load"),
         &sel,
         Options::default(),
     )

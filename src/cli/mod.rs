@@ -63,14 +63,21 @@ impl View {
 }
 
 fn build_pipeline(args: &Args) -> Result<Pipeline> {
-    let mut rules = if args.no_default_rules {
-        Rules::default()
+    let owned;
+    let rules: &Rules = if args.rules.is_empty() && !args.no_default_rules {
+        Rules::builtin()?
     } else {
-        Rules::embedded()?
+        let mut r = if args.no_default_rules {
+            Rules::default()
+        } else {
+            Rules::embedded()?
+        };
+        for dir in &args.rules {
+            r.extend_from_dir(dir)?;
+        }
+        owned = r;
+        &owned
     };
-    for dir in &args.rules {
-        rules.extend_from_dir(dir)?;
-    }
     if !(0.0..=1.0).contains(&args.min_confidence) {
         bail!("--min-confidence must be between 0 and 1");
     }
@@ -82,7 +89,7 @@ fn build_pipeline(args: &Args) -> Result<Pipeline> {
         min_confidence: args.min_confidence,
         quote_style: args.quotes.into(),
     };
-    let mut p = Pipeline::new(&rules, &sel, options)?;
+    let mut p = Pipeline::new(rules, &sel, options)?;
     p.suggest_only = args.suggest_only;
     Ok(p)
 }

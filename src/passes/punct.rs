@@ -1325,7 +1325,7 @@ mod tests {
             quote_style: style,
             ..Options::default()
         };
-        Pipeline::new(&Rules::embedded().expect("built-in rules load"), &sel, opts)
+        Pipeline::new(Rules::builtin().expect("built-in rules load"), &sel, opts)
             .expect("pipeline builds")
             .run(s)
             .output

@@ -335,7 +335,7 @@ mod tests {
             only: vec![super::ID.into()],
             skip: vec![],
         };
-        Pipeline::new(&Rules::embedded().unwrap(), &sel, Default::default())
+        Pipeline::new(Rules::builtin().unwrap(), &sel, Default::default())
             .unwrap()
             .run(s)
             .output
