@@ -162,7 +162,7 @@ impl Lexicon {
         LEXICON.get_or_init(|| {
             // Both inputs are compiled in, and tests load them.
             let rules = Rules::builtin().expect("built-in rules parse");
-            Lexicon::with_rules(&rules).expect("built-in lexicon loads")
+            Lexicon::with_rules(rules).expect("built-in lexicon loads")
         })
     }
 

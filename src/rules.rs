@@ -75,7 +75,7 @@ pub const RULE_FILES: &[RuleFileSpec] = &[
 /// Where an entry came from, for messages: `rules/titles.tsv:12`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: usize,
 }
 
@@ -105,15 +105,27 @@ impl Entry {
 /// All loaded rule tables, by file name. Entries keep file order.
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
-    tables: BTreeMap<&'static str, Vec<Entry>>,
+    tables: BTreeMap<&'static str, Table>,
+}
+
+/// One rule file: the built-in default, left unparsed until a pass asks for
+/// it (the confusion table alone is 56,000 lines, and start-up matters for
+/// per-line piping), and the user's layers on top, parsed and checked when
+/// loaded so that errors surface at once.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    default: Option<&'static RuleFileSpec>,
+    layers: Vec<(&'static RuleFileSpec, Vec<(bool, Entry)>)>,
+    merged: std::sync::OnceLock<Vec<Entry>>,
 }
 
 /// Parses one rule file. `label` names it in errors.
 pub fn parse_table(spec: &RuleFileSpec, label: &str, content: &str) -> Result<Vec<(bool, Entry)>> {
     let mut out = Vec::new();
+    let file: std::sync::Arc<str> = label.into();
     for (i, line) in content.lines().enumerate() {
         let origin = Origin {
-            file: label.to_string(),
+            file: file.clone(),
             line: i + 1,
         };
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -167,15 +179,27 @@ impl Rules {
     }
 
     /// A fresh copy of the defaults compiled into the binary, to extend with
-    /// a user's folder.
+    /// a user's folder. Tables are parsed when first used; the built-in ones
+    /// are kept canonical by tests.
     pub fn embedded() -> Result<Self> {
         let mut rules = Rules::default();
         for spec in RULE_FILES {
-            let label = format!("<built-in>/rules/{}", spec.name);
-            let entries = parse_table(spec, &label, spec.default)?;
-            rules.merge(spec, entries);
+            rules.tables.insert(
+                spec.name,
+                Table {
+                    default: Some(spec),
+                    ..Table::default()
+                },
+            );
         }
         Ok(rules)
+    }
+
+    /// The built-in text of a table when no user layer changes it, for a
+    /// pass that reads a large table faster than the generic parser.
+    pub fn untouched_default(&self, name: &str) -> Option<&'static str> {
+        let t = self.tables.get(name)?;
+        t.layers.is_empty().then_some(t.default?.default)
     }
 
     /// Loads `dir` on top of `self`. Files not named in [`RULE_FILES`] are an
@@ -220,45 +244,93 @@ impl Rules {
         Ok(())
     }
 
-    /// Adds `entries` to the table of `spec`: an entry replaces one with the
-    /// same key, a removal drops it. Linear in the table size.
     fn merge(&mut self, spec: &'static RuleFileSpec, entries: Vec<(bool, Entry)>) {
         let table = self.tables.entry(spec.name).or_default();
-        let key = |e: &Entry| e.fields[..spec.key_columns.min(e.fields.len())].join("\t");
-        let mut index: std::collections::HashMap<String, usize> =
-            table.iter().enumerate().map(|(i, e)| (key(e), i)).collect();
-        let mut keep = vec![true; table.len()];
-        for (remove, entry) in entries {
-            let k = key(&entry);
-            match (index.get(&k).copied(), remove) {
-                (Some(i), true) => {
-                    keep[i] = false;
-                    index.remove(&k);
-                }
-                (Some(i), false) => {
-                    table[i] = entry;
-                    keep[i] = true;
-                }
-                (None, true) => {}
-                (None, false) => {
-                    index.insert(k, table.len());
-                    table.push(entry);
-                    keep.push(true);
-                }
-            }
-        }
-        let mut flags = keep.into_iter();
-        table.retain(|_| flags.next().unwrap_or(true));
+        table.layers.push((spec, entries));
+        table.merged = std::sync::OnceLock::new();
     }
 
-    /// The entries of one file (empty if it has none).
+    /// The entries of one file (empty if it has none): the built-in default
+    /// with the user's layers merged on top.
     pub fn table(&self, name: &str) -> &[Entry] {
-        self.tables.get(name).map(Vec::as_slice).unwrap_or(&[])
+        let Some(t) = self.tables.get(name) else {
+            return &[];
+        };
+        t.merged.get_or_init(|| {
+            let mut entries = Vec::new();
+            if let Some(spec) = t.default {
+                let label = format!("<built-in>/rules/{}", spec.name);
+                // The built-in tables are checked by tests; a broken one
+                // would fail them, not a user's run.
+                let parsed = parse_table(spec, &label, spec.default).unwrap_or_default();
+                merge_entries(spec, &mut entries, parsed);
+            }
+            for (spec, layer) in &t.layers {
+                merge_entries(spec, &mut entries, layer.clone());
+            }
+            entries
+        })
     }
+}
+
+/// Adds `entries` to `table`: an entry replaces one with the same key, a
+/// removal drops it. Linear in the table size.
+fn merge_entries(spec: &RuleFileSpec, table: &mut Vec<Entry>, entries: Vec<(bool, Entry)>) {
+    let key = |e: &Entry| e.fields[..spec.key_columns.min(e.fields.len())].join("\t");
+    let mut index: std::collections::HashMap<String, usize> =
+        table.iter().enumerate().map(|(i, e)| (key(e), i)).collect();
+    let mut keep = vec![true; table.len()];
+    for (remove, entry) in entries {
+        let k = key(&entry);
+        match (index.get(&k).copied(), remove) {
+            (Some(i), true) => {
+                keep[i] = false;
+                index.remove(&k);
+            }
+            (Some(i), false) => {
+                table[i] = entry;
+                keep[i] = true;
+            }
+            (None, true) => {}
+            (None, false) => {
+                index.insert(k, table.len());
+                table.push(entry);
+                keep.push(true);
+            }
+        }
+    }
+    let mut flags = keep.into_iter();
+    table.retain(|_| flags.next().unwrap_or(true));
 }
 
 #[cfg(test)]
 mod tests {
+    /// Every built-in table parses, has no removal lines, and is sorted by
+    /// key (code point order) without duplicates: the files stay canonical.
+    #[test]
+    fn builtin_tables_are_canonical() {
+        for spec in RULE_FILES {
+            let entries = parse_table(spec, spec.name, spec.default).unwrap();
+            assert!(!entries.is_empty(), "{}: empty", spec.name);
+            let keys: Vec<String> = entries
+                .iter()
+                .map(|(remove, e)| {
+                    assert!(!remove, "{}: no '!' lines in defaults", e.origin);
+                    e.fields[..spec.key_columns.min(e.fields.len())].join("\t")
+                })
+                .collect();
+            for w in keys.windows(2) {
+                assert!(
+                    w[0] < w[1],
+                    "{}: keys out of order or duplicated: {:?} then {:?}",
+                    spec.name,
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+    }
+
     use super::*;
 
     fn spec() -> &'static RuleFileSpec {

@@ -94,28 +94,54 @@ pub struct Misread {
 pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
     let lexicon = Lexicon::with_rules(rules)?;
     let mut confusions: HashMap<char, Vec<Candidate>> = HashMap::new();
-    for e in rules.table("confusions.tsv") {
-        let (Some(observed), Some(truth)) = (single_char(e.key()), single_char(e.get(1))) else {
-            anyhow::bail!("{}: observed and truth must be single characters", e.origin);
+    let mut add = |observed: &str,
+                   truth: &str,
+                   score: &str,
+                   sources: &str,
+                   origin: &dyn std::fmt::Display|
+     -> Result<()> {
+        let (Some(observed), Some(truth)) = (single_char(observed), single_char(truth)) else {
+            anyhow::bail!("{origin}: observed and truth must be single characters");
         };
-        let glyph: f32 = e
-            .get(2)
+        let glyph: f32 = score
             .parse()
-            .with_context(|| format!("{}: score must be a number", e.origin))?;
-        let ocr = e
-            .get(3)
+            .with_context(|| format!("{origin}: score must be a number"))?;
+        let ocr = sources
             .split(',')
             .find_map(|s| s.strip_prefix("ocr:"))
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
         // A pair seen once in OCR output that does not look alike is noise.
-        if glyph < 0.8 && ocr < 2 {
-            continue;
+        if glyph >= 0.8 || ocr >= 2 {
+            confusions
+                .entry(observed)
+                .or_default()
+                .push(Candidate { truth, glyph, ocr });
         }
-        confusions
-            .entry(observed)
-            .or_default()
-            .push(Candidate { truth, glyph, ocr });
+        Ok(())
+    };
+    if let Some(text) = rules.untouched_default("confusions.tsv") {
+        // The built-in table, read in place: 56,000 lines in a few
+        // milliseconds instead of a generic parse (start-up matters).
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let mut f = line.split('\t');
+            let mut next = || f.next().unwrap_or("");
+            let (o, t, sc, src) = (next(), next(), next(), next());
+            add(
+                o,
+                t,
+                sc,
+                src,
+                &format_args!("<built-in>/rules/confusions.tsv:{}", i + 1),
+            )?;
+        }
+    } else {
+        for e in rules.table("confusions.tsv") {
+            add(e.key(), e.get(1), e.get(2), e.get(3), &e.origin)?;
+        }
     }
     for list in confusions.values_mut() {
         list.sort_by(|a, b| {
