@@ -198,6 +198,54 @@ pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
     }))
 }
 
+/// How often words occur in the document. A page is simply searched, with
+/// each answer remembered; in a long document every run of two to four Han
+/// characters is counted once, when first asked, so that a query is a hash
+/// lookup instead of a scan.
+#[derive(Default)]
+struct Counts {
+    seen: HashMap<String, usize>,
+    grams: Option<HashMap<u128, u32>>,
+}
+
+/// Above this size, counting every short run beats searching per word.
+const SCAN_LIMIT: usize = 64 * 1024;
+
+fn gram_key(chars: impl Iterator<Item = char>) -> u128 {
+    chars.fold(1u128, |k, c| (k << 21) | c as u128)
+}
+
+impl Counts {
+    fn of(&mut self, text: &str, word: &str) -> usize {
+        let n = word.chars().count();
+        if text.len() <= SCAN_LIMIT || !(2..=4).contains(&n) || !word.chars().all(is_han) {
+            if let Some(&c) = self.seen.get(word) {
+                return c;
+            }
+            let c = text.matches(word).count();
+            self.seen.insert(word.to_string(), c);
+            return c;
+        }
+        let grams = self.grams.get_or_insert_with(|| {
+            let chars: Vec<char> = text.chars().collect();
+            let mut m = HashMap::new();
+            for i in 0..chars.len() {
+                for len in 2..=4 {
+                    let Some(g) = chars.get(i..i + len) else {
+                        break;
+                    };
+                    if !g.iter().all(|&c| is_han(c)) {
+                        break;
+                    }
+                    *m.entry(gram_key(g.iter().copied())).or_insert(0) += 1;
+                }
+            }
+            m
+        });
+        grams.get(&gram_key(word.chars())).copied().unwrap_or(0) as usize
+    }
+}
+
 /// Chinese numerals: digits of numbers and article numbers (第二十一条),
 /// which a word model cannot judge; left alone like Arabic digits.
 fn is_numeral(c: char) -> bool {
@@ -287,7 +335,14 @@ impl Misread {
         name
     }
 
-    fn lexicon_edits(&self, doc: &Document, text: &str, base: usize, edits: &mut Vec<Edit>) {
+    fn lexicon_edits(
+        &self,
+        doc: &Document,
+        counts: &mut Counts,
+        text: &str,
+        base: usize,
+        edits: &mut Vec<Edit>,
+    ) {
         let chars: Vec<char> = text.chars().collect();
         let offsets: Vec<usize> = text
             .char_indices()
@@ -329,7 +384,7 @@ impl Misread {
                     if doc.is_protected(&range) {
                         continue;
                     }
-                    if let Some(e) = self.judge(doc, &chars, run.clone(), pos, range) {
+                    if let Some(e) = self.judge(doc, counts, &chars, run.clone(), pos, range) {
                         edits.push(e);
                     }
                 }
@@ -357,6 +412,7 @@ impl Misread {
     fn judge(
         &self,
         doc: &Document,
+        counts: &mut Counts,
         chars: &[char],
         run: Range<usize>,
         pos: usize,
@@ -405,8 +461,8 @@ impl Misread {
             .iter()
             .collect();
         let seen_elsewhere = corrected.chars().count() >= 2
-            && doc.text.contains(corrected.as_str())
-            && doc.text.matches(original.as_str()).count() == 1;
+            && counts.of(doc.text, &corrected) > 0
+            && counts.of(doc.text, &original) == 1;
         if seen_elsewhere {
             gain += DOC_BONUS;
         }
@@ -460,10 +516,12 @@ impl Pass for Misread {
         let mut edits = Vec::new();
         self.context_rules(doc, &mut edits);
         let ruled: Vec<Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
+        let mut counts = Counts::default();
         for line in &doc.lines {
             if matches!(line.kind, LineKind::Text | LineKind::Heading) {
                 self.lexicon_edits(
                     doc,
+                    &mut counts,
                     &doc.text[line.range.clone()],
                     line.range.start,
                     &mut edits,
