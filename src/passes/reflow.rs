@@ -562,14 +562,6 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
     )
 }
 
-/// Quote balance of a paragraph's text: positive when it leaves a quote open.
-fn open_quotes(s: &str) -> i32 {
-    let curly = s.chars().filter(|&c| c == '“').count() as i32
-        - s.chars().filter(|&c| c == '”').count() as i32;
-    let straight = s.chars().filter(|&c| c == '"').count() as i32 % 2;
-    curly + straight
-}
-
 /// Characters that are not whitespace.
 fn visible_len(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
@@ -608,7 +600,10 @@ impl Reflow {
                 format!("next block starts with '{ch}', which never starts a line"),
             ));
         }
-        if columns && prev.lines.len() >= 2 && ctx.w > 0.0 {
+        // Column logic only between printed lines of columns: a long
+        // Markdown paragraph next to column text is judged as a paragraph.
+        let printed = |p: &Printed| p.width <= ctx.w + 1.5;
+        if columns && prev.lines.len() >= 2 && ctx.w > 0.0 && printed(a) && printed(b) {
             // Column text: the bottom line of one column and the top of the next.
             let single_title = next.lines.len() == 1 && ctx.title(b);
             if ctx.title(a) && prev.lines.len() == 1 || single_title {
@@ -682,14 +677,13 @@ impl Reflow {
             .split(['"', '”'])
             .next()
             .unwrap_or(continuation);
-        let quote_in_head =
-            continuation.len() != head_before_quote.len() && visible_len(head_before_quote) <= 8;
+        let quote_in_head = continuation.len() != head_before_quote.len()
+            && (1..=8).contains(&visible_len(head_before_quote));
         if prev_para.len() != tail_after_quote.len()
-            && visible_len(tail_after_quote) <= 10
+            && (1..=10).contains(&visible_len(tail_after_quote))
             && unpunctuated(tail_after_quote)
             && quote_in_head
             && unpunctuated(head_before_quote)
-            && open_quotes(prev_para) != 0
         {
             return Some(Decision::Join(
                 "join-split",
