@@ -12,9 +12,18 @@
 //! ```
 //!
 //! Copies are compared with whitespace ignored, so a loop broken by OCR line
-//! ends or by the spaces a converter left at former line ends is found too;
-//! a loop never reaches across a blank line (a repeated whole paragraph is a
-//! rule of its own). Code, tables, lists and quotes are not touched.
+//! ends or by the spaces a converter left at former line ends is found too.
+//! A loop never reaches across a blank line into another paragraph (a
+//! repeated whole paragraph is a rule of its own), but a paragraph cut by a
+//! column break (the block before the blank line ends mid-sentence and is no
+//! title, or the block after it starts with `”` or `，`) is one paragraph, as
+//! the `reflow` pass will make it. Code, tables, lists and quotes are not
+//! touched.
+//!
+//! Fixing the output again changes nothing: cutting a loop out can bring
+//! two copies of a span together (`U”UU”` → `U”U”`), so the search is
+//! repeated on what is left; and no decision to keep a repeat rests on
+//! whitespace the later passes remove.
 //!
 //! Real Chinese repeats on purpose, so a span is collapsed only when it
 //! cannot be reduplication. Defaults ([`Thresholds::DEFAULT`]), chosen on the
@@ -33,11 +42,18 @@
 //!   (`1111`, `2000年2000年`), dashes and Latin text stay.
 //! * `chant_max_unit` = 12: a clause ending in `！` or `？` repeated at most 3
 //!   times (`中国加油！中国加油！`) is a slogan and stays.
-//! * `clause_min_unit` = 10: a clause of fewer than 10 characters repeated
-//!   exactly twice (`团结就是力量，团结就是力量，`) may be a lyric or emphasis;
-//!   it is only suggested.
+//! * `clause_min_unit` = 24: a clause of fewer than 24 characters repeated
+//!   exactly twice (`团结就是力量，团结就是力量，`) may be a lyric, a refrain or
+//!   emphasis; it is only suggested, like a short line repeated twice (none
+//!   of the injected loops repeated twice is clause-aligned, so this costs
+//!   nothing there).
 //! * `cell_min_unit` = 8: copies of fewer than 8 characters standing between
-//!   spaces (`同比增长 同比增长`) look like table cells; only suggested.
+//!   spaces on a line of short fields without punctuation
+//!   (`地区 同比增长 同比增长 环比增长`) look like table cells; only
+//!   suggested. The line test is the `spaces` pass's field-line test made
+//!   strict (no punctuation at all, no field over 4 Han), so the spaces
+//!   between such copies survive the later passes and a second run decides
+//!   the same.
 //! * `max_unit` = 2000: longer units are not looked for.
 //! * `long_line` = 24: a line or paragraph repeated in a row is removed when it
 //!   holds 24 or more characters, or when it is a full line of a column of
@@ -59,9 +75,9 @@
 //! the search on input built to defeat it.
 
 use super::{Options, Pass, RuleInfo};
-use crate::chars::{is_cjk_punct, is_han, str_width};
-use crate::document::{Document, LineKind};
-use crate::edit::Edit;
+use crate::chars::{is_cjk_punct, is_closing, is_han, is_sentence_end, str_width};
+use crate::document::{Block, Document, LineKind};
+use crate::edit::{Edit, EditKind};
 use crate::rules::Rules;
 use anyhow::Result;
 use std::collections::{BTreeMap, HashMap};
@@ -107,9 +123,11 @@ pub struct Thresholds {
     /// Exclamations or questions up to this long, repeated at most 3 times,
     /// are slogans and stay.
     pub chant_max_unit: usize,
-    /// A clause shorter than this repeated exactly twice is only suggested.
+    /// A clause shorter than this repeated exactly twice is only suggested,
+    /// as is a line shorter than `long_line` repeated twice.
     pub clause_min_unit: usize,
-    /// Copies shorter than this that stand between spaces are only suggested.
+    /// Copies shorter than this that stand between spaces on a line of short
+    /// unpunctuated fields are only suggested.
     pub cell_min_unit: usize,
     /// A repeated line or paragraph this long is removed even where a short
     /// one might be verse.
@@ -125,7 +143,7 @@ impl Thresholds {
         max_unit: 2000,
         short_run_min: 20,
         chant_max_unit: 12,
-        clause_min_unit: 10,
+        clause_min_unit: 24,
         cell_min_unit: 8,
         long_line: 24,
         distant_min: 24,
@@ -176,6 +194,9 @@ impl Run {
     }
 }
 
+/// Rounds of the loop search on what earlier rounds left (see
+/// `Repeats::tandem_edits`).
+const ROUNDS: usize = 4;
 /// Length of the grams whose recurrence proposes a period. Three characters
 /// pack exactly into a `u64` (21 bits each).
 const GRAM: usize = 3;
@@ -304,7 +325,10 @@ fn find_runs(s: &[char], max_unit: usize) -> Vec<Run> {
 // The text a loop is searched in
 
 /// The non-whitespace characters of a run of lines, with where they sit.
-struct Stream {
+struct Stream<'a> {
+    text: &'a str,
+    /// The lines, in byte ranges of `text`.
+    lines: Vec<Range<usize>>,
     chars: Vec<char>,
     /// Byte offset of each character in the document.
     at: Vec<usize>,
@@ -317,8 +341,8 @@ struct Stream {
     line_sum: Vec<u32>,
 }
 
-impl Stream {
-    fn new(text: &str, lines: &[Range<usize>]) -> Self {
+impl<'a> Stream<'a> {
+    fn new(text: &'a str, lines: &[Range<usize>]) -> Self {
         let mut chars = Vec::new();
         let mut at = Vec::new();
         let mut gap = Vec::new();
@@ -349,12 +373,64 @@ impl Stream {
             line_sum.push(acc);
         }
         Stream {
+            text,
+            lines: lines.to_vec(),
             chars,
             at,
             gap,
             line_start,
             line_sum,
         }
+    }
+
+    /// The text of the line holding character `i`.
+    fn line_of(&self, i: usize) -> Option<&'a str> {
+        let at = *self.at.get(i)?;
+        let k = self.lines.partition_point(|r| r.end <= at);
+        self.text.get(self.lines.get(k)?.clone())
+    }
+
+    /// The stream of the characters `keep` (sorted indices) only: what is
+    /// left once loops are cut out. A gap or line start anywhere between two
+    /// kept characters counts as one between them.
+    fn subset(&self, keep: &[usize]) -> Stream<'a> {
+        let mut gap_sum = Vec::with_capacity(self.gap.len() + 1);
+        let mut acc = 0u32;
+        gap_sum.push(0);
+        for &g in &self.gap {
+            acc += u32::from(g);
+            gap_sum.push(acc);
+        }
+        // Any flag in (prev, i], or in [0, i] for the first kept character.
+        let any = |sum: &[u32], prev: Option<usize>, i: usize| {
+            sum[i + 1] > prev.map_or(0, |p| sum[p + 1])
+        };
+        let mut out = Stream {
+            text: self.text,
+            lines: self.lines.clone(),
+            chars: Vec::with_capacity(keep.len()),
+            at: Vec::with_capacity(keep.len()),
+            gap: Vec::with_capacity(keep.len() + 1),
+            line_start: Vec::with_capacity(keep.len() + 1),
+            line_sum: Vec::with_capacity(keep.len() + 2),
+        };
+        let mut prev = None;
+        for &i in keep {
+            out.chars.push(self.chars[i]);
+            out.at.push(self.at[i]);
+            out.gap.push(any(&gap_sum, prev, i));
+            out.line_start.push(any(&self.line_sum, prev, i));
+            prev = Some(i);
+        }
+        out.gap.push(true);
+        out.line_start.push(true);
+        let mut acc = 0u32;
+        out.line_sum.push(0);
+        for &l in &out.line_start {
+            acc += u32::from(l);
+            out.line_sum.push(acc);
+        }
+        out
     }
 
     /// Bytes from the first to the end of the last character of `r`.
@@ -455,8 +531,11 @@ impl Repeats {
         // after a punctuation mark. `clause_ends` holds the mark ending the
         // copies, one per such rotation.
         let mut clause_ends = Vec::new();
-        let before = run.start.checked_sub(1).map(|i| s[i]);
-        if before.map_or(true, is_break) && is_break(unit[d - 1]) {
+        let clause_start = match run.start.checked_sub(1) {
+            Some(i) => is_break(s[i]),
+            None => true,
+        };
+        if clause_start && is_break(unit[d - 1]) {
             clause_ends.push(unit[d - 1]);
         }
         let inside = &s[run.start..run.end() - 2 * d];
@@ -465,7 +544,7 @@ impl Repeats {
         if clause_ends.iter().any(|&c| is_exclaim(c)) && k <= 3 && d <= t.chant_max_unit {
             return None;
         }
-        if d < t.cell_min_unit && self.cells(st, run) {
+        if d < t.cell_min_unit && han <= 4 && self.cells(st, run) {
             return Some((
                 "tandem",
                 Verdict::Suggest(0.4, "the copies stand between spaces like table cells"),
@@ -490,13 +569,22 @@ impl Repeats {
     }
 
     /// True when, at some rotation, every copy starts and ends at whitespace
-    /// or the stream's edge: whitespace-separated cells.
+    /// on one line of short fields without punctuation: table cells.
     fn cells(&self, st: &Stream, run: &Run) -> bool {
         let d = run.period;
-        (0..d.min(run.len - 2 * d + 1)).any(|r| {
+        let one_line = st.line_sum[run.end()] == st.line_sum[run.start + 1];
+        let aligned = (0..d.min(run.len - 2 * d + 1)).any(|r| {
             let k = (run.len - r) / d;
             (0..=k).all(|j| st.gap[run.start + r + j * d])
-        })
+        });
+        one_line
+            && aligned
+            && st.line_of(run.start).is_some_and(|line| {
+                !line.chars().any(is_break)
+                    && line
+                        .split_whitespace()
+                        .all(|f| f.chars().filter(|&c| is_han(c)).count() <= 4)
+            })
     }
 
     /// Picks the stretch of a run to remove: `(k - 1) * period` characters,
@@ -520,6 +608,51 @@ impl Repeats {
         }
     }
 
+    /// The loops of one stream worth an edit: each with the stretch to
+    /// remove and whether that stretch is free of protected spans.
+    fn take_loops(
+        &self,
+        doc: &Document,
+        st: &Stream,
+        claimed: &Claimed,
+    ) -> Vec<(Candidate, Range<usize>, bool)> {
+        let runs = find_runs(&st.chars, self.thresholds.max_unit);
+        let mut cands: Vec<Candidate> = runs
+            .into_iter()
+            .filter_map(|run| {
+                let (rule, verdict) = self.judge(st, &run)?;
+                Some(Candidate { run, rule, verdict })
+            })
+            .filter(|c| {
+                !claimed.overlaps(&st.bytes(c.run.start..c.run.end())) && !st.whole_lines(&c.run)
+            })
+            .collect();
+        // Biggest loops first; a smaller one is taken only where it can be
+        // collapsed together with the bigger ones.
+        cands.sort_by_key(|c| {
+            (
+                std::cmp::Reverse((c.run.copies() - 1) * c.run.period),
+                c.run.start,
+            )
+        });
+        let mut taken = Taken::default();
+        let mut out = Vec::new();
+        for c in cands {
+            let ext = c.run.start..c.run.end();
+            let (win, free) = self.window(doc, st, &c.run);
+            if taken.try_take(ext, win.clone()) {
+                out.push((c, win, free));
+            }
+        }
+        out
+    }
+
+    /// Loops of one run of lines. Removing a loop can bring two copies of a
+    /// span together that were apart (`U”UU”` → `U”U”`), so the search is
+    /// repeated on what is left, up to [`ROUNDS`] times, and stretches
+    /// removed in different rounds that overlap (a later one spanning an
+    /// earlier hole) become one edit: fixing the output again changes
+    /// nothing.
     fn tandem_edits(
         &self,
         doc: &Document,
@@ -528,34 +661,53 @@ impl Repeats {
         loops: &mut Claimed,
         edits: &mut Vec<Edit>,
     ) {
-        let st = Stream::new(doc.text, lines);
-        let runs = find_runs(&st.chars, self.thresholds.max_unit);
-        let mut cands: Vec<Candidate> = runs
-            .into_iter()
-            .filter_map(|run| {
-                let (rule, verdict) = self.judge(&st, &run)?;
-                Some(Candidate { run, rule, verdict })
-            })
-            .filter(|c| {
-                !claimed.overlaps(&st.bytes(c.run.start..c.run.end())) && !st.whole_lines(&c.run)
-            })
-            .collect();
-        // Biggest loops first; a smaller one is taken only outside every
-        // loop taken, or inside the copy a loop keeps.
-        cands.sort_by_key(|c| {
-            (
-                std::cmp::Reverse((c.run.copies() - 1) * c.run.period),
-                c.run.start,
-            )
-        });
-        let mut taken = Taken::default();
-        for c in cands {
-            let ext = c.run.start..c.run.end();
-            let (win, free) = self.window(doc, &st, &c.run);
-            if taken.try_take(ext.clone(), win.clone()) {
-                loops.add(st.bytes(ext));
-                edits.push(self.tandem_edit(&st, &c, win, free));
+        let base = Stream::new(doc.text, lines);
+        let mut alive: Vec<usize> = (0..base.chars.len()).collect();
+        let mut removed = vec![false; base.chars.len()];
+        // Removed stretches as ranges of `base` indices, with their edit.
+        let mut fixes: Vec<(Range<usize>, Edit)> = Vec::new();
+        for round in 0..ROUNDS {
+            let st = if round == 0 {
+                None
+            } else {
+                Some(base.subset(&alive))
+            };
+            let st = st.as_ref().unwrap_or(&base);
+            let mut changed = false;
+            for (c, win, free) in self.take_loops(doc, st, claimed) {
+                loops.add(st.bytes(c.run.start..c.run.end()));
+                let e = self.tandem_edit(st, &c, win.clone(), free);
+                if e.kind == EditKind::Fix {
+                    let span = alive[win.start]..alive[win.end - 1] + 1;
+                    removed[span.clone()].iter_mut().for_each(|r| *r = true);
+                    fixes.push((span, e));
+                    changed = true;
+                } else if round == 0 {
+                    // Later rounds see text the fixes changed: their
+                    // suggestions would be about text nobody sees.
+                    edits.push(e);
+                }
             }
+            if !changed {
+                break;
+            }
+            alive.retain(|&i| !removed[i]);
+        }
+        fixes.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut merged: Vec<(Range<usize>, Edit)> = Vec::with_capacity(fixes.len());
+        for (r, e) in fixes {
+            match merged.last_mut() {
+                Some((last, le)) if r.start < last.end => {
+                    last.end = last.end.max(r.end);
+                    le.confidence = le.confidence.min(e.confidence);
+                    le.reason = format!("{}; then {}", le.reason, e.reason);
+                }
+                _ => merged.push((r, e)),
+            }
+        }
+        for (r, mut e) in merged {
+            e.range = base.bytes(r);
+            edits.push(e);
         }
     }
 
@@ -986,6 +1138,85 @@ fn segments(doc: &Document, lines: Range<usize>) -> Vec<Vec<usize>> {
     out
 }
 
+/// True when a paragraph, given as its text lines, ends mid-sentence and so
+/// continues in the next block, as at a column break: its last line does
+/// not end a sentence, and it is not a title (30 characters or fewer
+/// without sentence punctuation and without an open quote or bracket). The
+/// lines are those of a whole chain of blocks already joined, and the test
+/// does not depend on how they are broken, so a run on the joined text
+/// decides the same.
+fn continues(doc: &Document, lines: &[usize]) -> bool {
+    let Some(&last) = lines.last() else {
+        return false;
+    };
+    let core = doc
+        .line(last)
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_')
+        .trim_end_matches(is_closing);
+    if core.chars().next_back().is_none_or(is_sentence_end) {
+        return false;
+    }
+    let text: String = lines
+        .iter()
+        .flat_map(|&li| normalized(doc.line(li)).chars().collect::<Vec<_>>())
+        .collect();
+    let opens = text
+        .chars()
+        .filter(|&c| matches!(c, '“' | '（' | '《' | '('))
+        .count();
+    let closes = text
+        .chars()
+        .filter(|&c| matches!(c, '”' | '）' | '》' | ')'))
+        .count();
+    let sentence_punct = text.contains(['，', '。', '、', '；', '：', '！', '？', ',', ';', ':']);
+    let title = text.chars().count() <= 30 && !sentence_punct;
+    !title || opens > closes
+}
+
+/// The stretches a loop is searched in: [`segments`] of each block, the
+/// last of a block joined with the first of the next when the block
+/// continues there (a paragraph cut by a column break is one paragraph; the
+/// `reflow` pass joins it, and a loop across the cut must be found now, or a
+/// second run would find it in the joined text).
+fn loop_segments(doc: &Document) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    // The previous block ends with a text line (so the last segment ends
+    // there), and whether that segment's paragraph continues in this block.
+    let (mut tail_text, mut cont) = (false, false);
+    for b in &doc.blocks {
+        let is_text = |li: usize| doc.lines[li].kind == LineKind::Text;
+        let mut segs = segments(doc, b.lines.clone());
+        let head_text = is_text(b.lines.start);
+        if tail_text && head_text && (cont || starts_inside(doc, b)) && !segs.is_empty() {
+            let head = segs.remove(0);
+            if let Some(last) = out.last_mut() {
+                last.extend(head);
+            }
+        }
+        out.extend(segs);
+        tail_text = b.lines.end > b.lines.start && is_text(b.lines.end - 1);
+        cont = tail_text && out.last().is_some_and(|seg| continues(doc, seg));
+    }
+    out
+}
+
+/// True when a block cannot start a paragraph: it opens with a closing
+/// mark or punctuation that ends a clause (`”`, `）`, `，`, `。`).
+fn starts_inside(doc: &Document, block: &Block) -> bool {
+    let Some(first) = doc.lines.get(block.lines.start) else {
+        return false;
+    };
+    let text = doc.text[first.range.clone()]
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '_');
+    text.chars().next().is_some_and(|c| {
+        is_closing(c)
+            || matches!(
+                c,
+                '，' | '。' | '、' | '；' | '：' | '！' | '？' | ',' | ';' | ':'
+            )
+    })
+}
+
 impl Pass for Repeats {
     fn id(&self) -> &'static str {
         ID
@@ -1033,12 +1264,10 @@ impl Pass for Repeats {
         // Loops inside a paragraph. Copies that are whole lines are left to
         // the line rule below.
         let mut loops = Claimed::default();
-        for b in &doc.blocks {
-            for seg in segments(doc, b.lines.clone()) {
-                let ranges: Vec<Range<usize>> =
-                    seg.iter().map(|&li| doc.lines[li].range.clone()).collect();
-                self.tandem_edits(doc, &ranges, &claimed, &mut loops, &mut edits);
-            }
+        for seg in loop_segments(doc) {
+            let ranges: Vec<Range<usize>> =
+                seg.iter().map(|&li| doc.lines[li].range.clone()).collect();
+            self.tandem_edits(doc, &ranges, &claimed, &mut loops, &mut edits);
         }
         loops.seal();
 
@@ -1114,7 +1343,6 @@ impl Pass for Repeats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::EditKind;
     use crate::passes::Selection;
     use crate::pipeline::Pipeline;
     use std::time::{Duration, Instant};
@@ -1198,6 +1426,22 @@ mod tests {
             ),
             // Verse keeps its repeated lines.
             ("春风吹过山岗，\n我在这里等你，\n我在这里等你，\n等你回到故乡。", "春风吹过山岗，\n我在这里等你，\n我在这里等你，\n等你回到故乡。"),
+            // Removing a loop brings two copies together: one pass removes
+            // both (the second in a second round).
+            (
+                "全区广大党员干部群众聚为和全区广大党员干部群众聚为全区广大党员干部群众聚为和谐",
+                "全区广大党员干部群众聚为和谐",
+            ),
+            (
+                "全区广大党员干部群众聚为”全区广大党员干部群众聚为全区广大党员干部群众聚为”。",
+                "全区广大党员干部群众聚为”全区广大党员干部群众聚为”。",
+            ),
+            // A paragraph cut by a column break is one paragraph.
+            (
+                "各部门坚持稳中求进，推动经济社会高质量发展推\n\n动经济社会高质量发展取得新成效。",
+                "各部门坚持稳中求进，推动经济社会高质量发展取得新成效。",
+            ),
+            ("科技创新\n\n科技创新是第一动力。", "科技创新\n\n科技创新是第一动力。"),
             // A loop inside the copy a bigger loop keeps.
             (
                 "他说推进改革推进改革继续前进推进改革推进改革继续前进推进改革推进改革继续前进吧",
