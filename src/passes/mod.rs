@@ -8,6 +8,7 @@ use anyhow::Result;
 pub mod misread;
 pub mod punct;
 pub mod reflow;
+pub mod repeats;
 pub mod spaces;
 
 pub use punct::QuoteStyle;
@@ -67,18 +68,23 @@ pub trait Pass: Send + Sync {
 pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 
 /// Every pass, in run order. The order matters:
-/// 1. `reflow` rebuilds paragraphs first: it reads the line structure (line
+/// 1. `repeats` removes repetition loops first: a loop inflates the width of
+///    the printed lines it sits in, which would mislead `reflow`'s column
+///    width detection (and a loop cut by a line end would be harder to see
+///    once `reflow` joined the lines differently).
+/// 2. `reflow` rebuilds paragraphs next: it reads the line structure (line
 ///    ends, the spaces a converter left at former line ends) before anything
 ///    else removes it.
-/// 2. `punct` judges each ASCII mark by its neighbours (skipping spaces), so
+/// 3. `punct` judges each ASCII mark by its neighbours (skipping spaces), so
 ///    it runs after the line joins: a mark at a former line end sees the
 ///    text that follows it, and a paragraph end is a real one.
-/// 3. `spaces` removes the stray spaces left inside lines, including those
+/// 4. `spaces` removes the stray spaces left inside lines, including those
 ///    beside marks `punct` just made full-width, so every later pass sees
 ///    whole words.
-/// 4. `misread` scores words, so it needs the lines joined and the spaces
+/// 5. `misread` scores words, so it needs the lines joined and the spaces
 ///    gone (`中心域 区` is one word to it).
 pub const REGISTRY: &[(&str, PassBuilder)] = &[
+    (repeats::ID, repeats::build),
     (reflow::ID, reflow::build),
     (punct::ID, punct::build),
     (spaces::ID, spaces::build),
