@@ -95,3 +95,21 @@ pub const REGISTRY: &[(&str, PassBuilder)] = &[
 pub fn ids() -> Vec<&'static str> {
     REGISTRY.iter().map(|(id, _)| *id).collect()
 }
+
+/// Runs only the pass `id` over `text` with the built-in rules: the helper
+/// behind each pass's table tests.
+#[cfg(test)]
+pub(crate) fn run_only(id: &str, text: &str) -> String {
+    let sel = Selection {
+        only: vec![id.to_string()],
+        skip: vec![],
+    };
+    crate::pipeline::Pipeline::new(
+        Rules::builtin().expect("built-in rules load"),
+        &sel,
+        Options::default(),
+    )
+    .expect("pipeline builds")
+    .run(text)
+    .output
+}

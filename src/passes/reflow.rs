@@ -803,19 +803,8 @@ impl Pass for Reflow {
 
 #[cfg(test)]
 mod tests {
-    use crate::passes::Selection;
-    use crate::pipeline::Pipeline;
-    use crate::rules::Rules;
-
     fn fix(s: &str) -> String {
-        let sel = Selection {
-            only: vec![super::ID.into()],
-            skip: vec![],
-        };
-        Pipeline::new(Rules::builtin().unwrap(), &sel, Default::default())
-            .unwrap()
-            .run(s)
-            .output
+        crate::passes::run_only(super::ID, s)
     }
 
     #[test]
