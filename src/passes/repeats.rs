@@ -16,14 +16,19 @@
 //! A loop never reaches across a blank line into another paragraph (a
 //! repeated whole paragraph is a rule of its own), but a paragraph cut by a
 //! column break (the block before the blank line ends mid-sentence and is no
-//! title, or the block after it starts with `”` or `，`) is one paragraph, as
-//! the `reflow` pass will make it. Code, tables, lists and quotes are not
-//! touched.
+//! title, or the block after it starts with `”`, `，` or, after a cut, a tiny
+//! sentence) is one paragraph, as the `reflow` pass will make it. Code,
+//! tables, lists and quotes are not touched.
 //!
-//! Fixing the output again changes nothing: cutting a loop out can bring
-//! two copies of a span together (`U”UU”` → `U”U”`), so the search is
-//! repeated on what is left; and no decision to keep a repeat rests on
-//! whitespace the later passes remove.
+//! Fixing the output again, alone or in the whole pipeline, changes nothing:
+//! cutting a loop out can bring two copies of a span together
+//! (`U”UU”` → `U”U”`), so the pass runs again on what it left (up to 8
+//! rounds); and no decision to keep a repeat rests on line breaks or spaces
+//! the later passes remove. So verse is told by its punctuation, not its
+//! line breaks (`reflow` joins lines that do not end a sentence): a
+//! punctuated line said twice is a clause said twice and stays, while short
+//! unpunctuated lines equal character for character are judged like any
+//! loop.
 //!
 //! Real Chinese repeats on purpose, so a span is collapsed only when it
 //! cannot be reduplication. Defaults ([`Thresholds::DEFAULT`]), chosen on the
@@ -57,8 +62,8 @@
 //! * `max_unit` = 2000: longer units are not looked for.
 //! * `long_line` = 24: a line or paragraph repeated in a row is removed when it
 //!   holds 24 or more characters, or when it is a full line of a column of
-//!   printed lines; a shorter one may be verse or a refrain and is only
-//!   suggested.
+//!   printed lines. A shorter paragraph, or a shorter line whose copies
+//!   differ in `**`, may be verse or a refrain and is only suggested.
 //! * `distant_min` = 24: a prose paragraph of 24 or more characters that
 //!   occurs again further down (not in a row) is reported as a suggestion,
 //!   never removed. Enumerated items (`（四）…`, `第五条…`) are left out: one
@@ -96,7 +101,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "repeated-line",
-        about: "Keeps one of consecutive identical lines (whitespace and `**` ignored) when the line is long or a full column line; a short line may be verse and is only suggested.",
+        about: "Keeps one of consecutive identical lines (whitespace and `**` ignored; the copy with `**` kept) when the line is long or a full column line. Other short lines equal character for character are judged by `tandem`; short copies differing in `**` are only suggested.",
     },
     RuleInfo {
         id: "repeated-paragraph",
@@ -194,9 +199,9 @@ impl Run {
     }
 }
 
-/// Rounds of the loop search on what earlier rounds left (see
-/// `Repeats::tandem_edits`).
-const ROUNDS: usize = 4;
+/// Rounds of the whole pass on what earlier rounds left (see
+/// `Repeats::run`).
+const ROUNDS: usize = 8;
 /// Length of the grams whose recurrence proposes a period. Three characters
 /// pack exactly into a `u64` (21 bits each).
 const GRAM: usize = 3;
@@ -335,9 +340,7 @@ struct Stream<'a> {
     /// `gap[i]`: whitespace (or a line end) stands between `chars[i - 1]` and
     /// `chars[i]`. `gap[0]` and `gap[n]` are true (the stream's edges).
     gap: Vec<bool>,
-    /// `line_start[i]`: `chars[i]` begins a line; `line_start[n]` is true.
-    line_start: Vec<bool>,
-    /// Prefix sums of `line_start`.
+    /// `line_sum[i]`: how many of `chars[..i]` begin a line.
     line_sum: Vec<u32>,
 }
 
@@ -378,7 +381,6 @@ impl<'a> Stream<'a> {
             chars,
             at,
             gap,
-            line_start,
             line_sum,
         }
     }
@@ -390,49 +392,6 @@ impl<'a> Stream<'a> {
         self.text.get(self.lines.get(k)?.clone())
     }
 
-    /// The stream of the characters `keep` (sorted indices) only: what is
-    /// left once loops are cut out. A gap or line start anywhere between two
-    /// kept characters counts as one between them.
-    fn subset(&self, keep: &[usize]) -> Stream<'a> {
-        let mut gap_sum = Vec::with_capacity(self.gap.len() + 1);
-        let mut acc = 0u32;
-        gap_sum.push(0);
-        for &g in &self.gap {
-            acc += u32::from(g);
-            gap_sum.push(acc);
-        }
-        // Any flag in (prev, i], or in [0, i] for the first kept character.
-        let any = |sum: &[u32], prev: Option<usize>, i: usize| {
-            sum[i + 1] > prev.map_or(0, |p| sum[p + 1])
-        };
-        let mut out = Stream {
-            text: self.text,
-            lines: self.lines.clone(),
-            chars: Vec::with_capacity(keep.len()),
-            at: Vec::with_capacity(keep.len()),
-            gap: Vec::with_capacity(keep.len() + 1),
-            line_start: Vec::with_capacity(keep.len() + 1),
-            line_sum: Vec::with_capacity(keep.len() + 2),
-        };
-        let mut prev = None;
-        for &i in keep {
-            out.chars.push(self.chars[i]);
-            out.at.push(self.at[i]);
-            out.gap.push(any(&gap_sum, prev, i));
-            out.line_start.push(any(&self.line_sum, prev, i));
-            prev = Some(i);
-        }
-        out.gap.push(true);
-        out.line_start.push(true);
-        let mut acc = 0u32;
-        out.line_sum.push(0);
-        for &l in &out.line_start {
-            acc += u32::from(l);
-            out.line_sum.push(acc);
-        }
-        out
-    }
-
     /// Bytes from the first to the end of the last character of `r`.
     fn bytes(&self, r: Range<usize>) -> Range<usize> {
         if r.is_empty() {
@@ -441,23 +400,6 @@ impl<'a> Stream<'a> {
         }
         let last = r.end - 1;
         self.at[r.start]..self.at[last] + self.chars[last].len_utf8()
-    }
-
-    /// True when, at some rotation, every copy of `run` is exactly one
-    /// whole line: a repeated line, left to the line rule (which knows verse).
-    fn whole_lines(&self, run: &Run) -> bool {
-        let d = run.period;
-        let k = run.copies();
-        // Only rotations that keep every copy: lines equal by accident of
-        // where a loop was cut into lines are the loop's business.
-        (0..d.min(run.len - k * d + 1)).any(|r| {
-            (0..k).all(|j| {
-                let x = run.start + r + j * d;
-                self.line_start[x]
-                    && self.line_start[x + d]
-                    && self.line_sum[x + d] == self.line_sum[x + 1]
-            })
-        })
     }
 }
 
@@ -623,9 +565,7 @@ impl Repeats {
                 let (rule, verdict) = self.judge(st, &run)?;
                 Some(Candidate { run, rule, verdict })
             })
-            .filter(|c| {
-                !claimed.overlaps(&st.bytes(c.run.start..c.run.end())) && !st.whole_lines(&c.run)
-            })
+            .filter(|c| !claimed.overlaps(&st.bytes(c.run.start..c.run.end())))
             .collect();
         // Biggest loops first; a smaller one is taken only where it can be
         // collapsed together with the bigger ones.
@@ -647,12 +587,7 @@ impl Repeats {
         out
     }
 
-    /// Loops of one run of lines. Removing a loop can bring two copies of a
-    /// span together that were apart (`U”UU”` → `U”U”`), so the search is
-    /// repeated on what is left, up to [`ROUNDS`] times, and stretches
-    /// removed in different rounds that overlap (a later one spanning an
-    /// earlier hole) become one edit: fixing the output again changes
-    /// nothing.
+    /// Loops of one run of lines.
     fn tandem_edits(
         &self,
         doc: &Document,
@@ -661,52 +596,18 @@ impl Repeats {
         loops: &mut Claimed,
         edits: &mut Vec<Edit>,
     ) {
-        let base = Stream::new(doc.text, lines);
-        let mut alive: Vec<usize> = (0..base.chars.len()).collect();
-        let mut removed = vec![false; base.chars.len()];
-        // Removed stretches as ranges of `base` indices, with their edit.
-        let mut fixes: Vec<(Range<usize>, Edit)> = Vec::new();
-        for round in 0..ROUNDS {
-            let st = if round == 0 {
-                None
-            } else {
-                Some(base.subset(&alive))
-            };
-            let st = st.as_ref().unwrap_or(&base);
-            let mut changed = false;
-            for (c, win, free) in self.take_loops(doc, st, claimed) {
+        let st = Stream::new(doc.text, lines);
+        for (c, win, free) in self.take_loops(doc, &st, claimed) {
+            let mut e = self.tandem_edit(&st, &c, win, free);
+            // The line rule leaves alone the lines a loop was taken from,
+            // and the copies a suggestion is about (not the text around
+            // them: a suggestion changes nothing).
+            if e.kind == EditKind::Fix {
                 loops.add(st.bytes(c.run.start..c.run.end()));
-                let e = self.tandem_edit(st, &c, win.clone(), free);
-                if e.kind == EditKind::Fix {
-                    let span = alive[win.start]..alive[win.end - 1] + 1;
-                    removed[span.clone()].iter_mut().for_each(|r| *r = true);
-                    fixes.push((span, e));
-                    changed = true;
-                } else if round == 0 {
-                    // Later rounds see text the fixes changed: their
-                    // suggestions would be about text nobody sees.
-                    edits.push(e);
-                }
+                e.range = whole_lines_with_break(doc, e.range);
+            } else {
+                loops.add(e.range.clone());
             }
-            if !changed {
-                break;
-            }
-            alive.retain(|&i| !removed[i]);
-        }
-        fixes.sort_by_key(|(r, _)| (r.start, r.end));
-        let mut merged: Vec<(Range<usize>, Edit)> = Vec::with_capacity(fixes.len());
-        for (r, e) in fixes {
-            match merged.last_mut() {
-                Some((last, le)) if r.start < last.end => {
-                    last.end = last.end.max(r.end);
-                    le.confidence = le.confidence.min(e.confidence);
-                    le.reason = format!("{}; then {}", le.reason, e.reason);
-                }
-                _ => merged.push((r, e)),
-            }
-        }
-        for (r, mut e) in merged {
-            e.range = base.bytes(r);
             edits.push(e);
         }
     }
@@ -736,6 +637,35 @@ impl Repeats {
         } else {
             e
         }
+    }
+}
+
+/// A removal that takes whole lines takes one line break with them, so no
+/// blank line (a paragraph break) is left where the lines were.
+fn whole_lines_with_break(doc: &Document, r: Range<usize>) -> Range<usize> {
+    // The lines holding the ends (found by bisection: a page may be one
+    // line of a megabyte).
+    let line_at = |p: usize| doc.lines.partition_point(|l| l.range.end < p);
+    let (Some(first), Some(last)) = (
+        doc.lines.get(line_at(r.start)),
+        doc.lines.get(line_at(r.end)),
+    ) else {
+        return r;
+    };
+    let (line_start, line_end) = (first.range.start, last.range.end);
+    let text = doc.text;
+    let alone = line_start <= r.start
+        && r.end <= line_end
+        && text[line_start..r.start].trim().is_empty()
+        && text[r.end..line_end].trim().is_empty();
+    if !alone {
+        r
+    } else if line_end < text.len() {
+        line_start..line_end + 1
+    } else if line_start > 0 {
+        line_start - 1..line_end
+    } else {
+        r
     }
 }
 
@@ -947,8 +877,7 @@ impl Repeats {
         avoid: &Claimed,
         claimed: &mut Claimed,
         edits: &mut Vec<Edit>,
-    ) -> Vec<bool> {
-        let mut in_group = vec![false; pieces.len()];
+    ) {
         let mut i = 0;
         while i < pieces.len() {
             let mut j = i + 1;
@@ -957,12 +886,10 @@ impl Repeats {
             }
             let span = pieces[i].range.start..pieces[j - 1].range.end;
             if j - i >= 2 && self.substantial(&pieces[i]) && !avoid.overlaps(&span) {
-                in_group[i..j].iter_mut().for_each(|g| *g = true);
                 self.group_edit(doc, &pieces[i..j], kind, claimed, edits);
             }
             i = j;
         }
-        in_group
     }
 
     fn group_edit(
@@ -975,15 +902,21 @@ impl Repeats {
     ) {
         let first = &group[0];
         let last = &group[group.len() - 1];
-        claimed.add(first.range.start..last.range.end);
         let k = group.len();
         let long = first.chars() >= self.thresholds.long_line;
         let column = kind == Whole::Line && group.iter().all(|p| p.column_line);
         let verse = group.iter().any(|p| p.verse);
+        let mixed = group.iter().any(|p| p.marked) && !group.iter().all(|p| p.marked);
         let (conf, note) = if long && !verse {
             (0.95, None)
         } else if column {
             (0.85, None)
+        } else if kind == Whole::Line && !mixed {
+            // Short lines equal character for character are judged by the
+            // loop rule, on their characters alone: `reflow` joins lines
+            // that do not end a sentence, and a verdict that rested on the
+            // line breaks would change in a second run.
+            return;
         } else {
             (
                 0.4,
@@ -996,7 +929,7 @@ impl Repeats {
         };
         // Keep the copy with emphasis markers when the copies differ in
         // them: markers carry information, and removing them is refused.
-        let keep = if group.iter().any(|p| p.marked) && !group.iter().all(|p| p.marked) {
+        let keep = if mixed {
             group.iter().position(|p| p.marked).unwrap_or(0)
         } else {
             0
@@ -1015,6 +948,12 @@ impl Repeats {
                 None if blocked => (0.4, Some("the copies hold protected text; not applied")),
                 n => (conf, n),
             };
+            // What goes is no business of the rules that follow; the copy
+            // kept still is (a loop inside it), and so is what a suggestion
+            // is about: it changes nothing.
+            if note.is_none() {
+                claimed.add(r.clone());
+            }
             let reason = match note {
                 None => format!("{what}: kept one copy (confidence {conf:.2})"),
                 Some(n) => format!("{what}: {n}; keep one copy? (confidence {conf:.2})"),
@@ -1156,21 +1095,33 @@ fn continues(doc: &Document, lines: &[usize]) -> bool {
     if core.chars().next_back().is_none_or(is_sentence_end) {
         return false;
     }
-    let text: String = lines
+    // A title is short: the first characters decide (whitespace not
+    // counted), all of them only when emphasis markers make it close.
+    let head: String = lines
         .iter()
-        .flat_map(|&li| normalized(doc.line(li)).chars().collect::<Vec<_>>())
+        .flat_map(|&li| doc.line(li).chars())
+        .filter(|c| !c.is_whitespace())
+        .take(40)
         .collect();
-    let opens = text
-        .chars()
-        .filter(|&c| matches!(c, '“' | '（' | '《' | '('))
-        .count();
-    let closes = text
-        .chars()
-        .filter(|&c| matches!(c, '”' | '）' | '》' | ')'))
-        .count();
+    let mut text = normalized(&head);
+    if text.chars().count() > 30 {
+        return true;
+    }
+    if head.chars().count() == 40 {
+        text = lines.iter().map(|&li| normalized(doc.line(li))).collect();
+    }
+    // A quote or bracket still open at the end: the text goes on.
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '“' | '（' | '《' | '(' => depth += 1,
+            '”' | '）' | '》' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
     let sentence_punct = text.contains(['，', '。', '、', '；', '：', '！', '？', ',', ';', ':']);
     let title = text.chars().count() <= 30 && !sentence_punct;
-    !title || opens > closes
+    !title || depth > 0
 }
 
 /// The stretches a loop is searched in: [`segments`] of each block, the
@@ -1178,42 +1129,66 @@ fn continues(doc: &Document, lines: &[usize]) -> bool {
 /// continues there (a paragraph cut by a column break is one paragraph; the
 /// `reflow` pass joins it, and a loop across the cut must be found now, or a
 /// second run would find it in the joined text).
-fn loop_segments(doc: &Document) -> Vec<Vec<usize>> {
+///
+/// Also returns, per block, whether it was joined to the block before.
+fn loop_segments(doc: &Document) -> (Vec<Vec<usize>>, Vec<bool>) {
     let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut joined = vec![false; doc.blocks.len()];
     // The previous block ends with a text line (so the last segment ends
     // there), and whether that segment's paragraph continues in this block.
-    let (mut tail_text, mut cont) = (false, false);
-    for b in &doc.blocks {
+    let (mut tail_text, mut cont, mut cut) = (false, false, false);
+    for (bi, b) in doc.blocks.iter().enumerate() {
         let is_text = |li: usize| doc.lines[li].kind == LineKind::Text;
         let mut segs = segments(doc, b.lines.clone());
         let head_text = is_text(b.lines.start);
-        if tail_text && head_text && (cont || starts_inside(doc, b)) && !segs.is_empty() {
+        if tail_text && head_text && (cont || starts_inside(doc, b, cut)) && !segs.is_empty() {
             let head = segs.remove(0);
             if let Some(last) = out.last_mut() {
                 last.extend(head);
+                joined[bi] = true;
             }
         }
         out.extend(segs);
         tail_text = b.lines.end > b.lines.start && is_text(b.lines.end - 1);
         cont = tail_text && out.last().is_some_and(|seg| continues(doc, seg));
+        cut = tail_text && out.last().is_some_and(|seg| stops_mid_sentence(doc, seg));
     }
-    out
+    (out, joined)
 }
 
 /// True when a block cannot start a paragraph: it opens with a closing
-/// mark or punctuation that ends a clause (`”`, `）`, `，`, `。`).
-fn starts_inside(doc: &Document, block: &Block) -> bool {
-    let Some(first) = doc.lines.get(block.lines.start) else {
-        return false;
-    };
-    let text = doc.text[first.range.clone()]
-        .trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '_');
-    text.chars().next().is_some_and(|c| {
+/// mark or punctuation that ends a clause (`”`, `）`, `，`, `。`), or, after
+/// a block that stops mid-sentence (`after_cut`), with a sentence of three
+/// characters or fewer (`表率。`), the rest of a sentence cut by a column
+/// break.
+fn starts_inside(doc: &Document, block: &Block, after_cut: bool) -> bool {
+    // The block's first characters, across its line breaks.
+    let text: String = block
+        .lines
+        .clone()
+        .flat_map(|li| normalized(doc.line(li)).chars().take(4).collect::<Vec<_>>())
+        .take(4)
+        .collect();
+    let opens_inside = text.chars().next().is_some_and(|c| {
         is_closing(c)
             || matches!(
                 c,
                 '，' | '。' | '、' | '；' | '：' | '！' | '？' | ',' | ';' | ':'
             )
+    });
+    opens_inside || (after_cut && text.chars().take(4).any(is_sentence_end))
+}
+
+/// True when the last of `lines` does not end a sentence.
+fn stops_mid_sentence(doc: &Document, lines: &[usize]) -> bool {
+    lines.last().is_some_and(|&li| {
+        let core = doc
+            .line(li)
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_')
+            .trim_end_matches(is_closing);
+        core.chars()
+            .next_back()
+            .is_some_and(|c| !is_sentence_end(c))
     })
 }
 
@@ -1230,24 +1205,134 @@ impl Pass for Repeats {
         RULES
     }
 
+    /// Runs the rules once more on what the fixes of the previous round
+    /// left, until nothing changes (at most [`ROUNDS`] rounds): removing a
+    /// loop can bring two copies of a span together (`U”UU”` → `U”U”`), or
+    /// make two paragraphs equal. Every edit is a deletion, so a later
+    /// round's deletion maps back onto the input by stepping over the holes
+    /// left before it; deletions that overlap or touch become one edit.
+    /// Fixing the output again then changes nothing.
     fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
+        let (fixes, mut out): (Vec<Edit>, Vec<Edit>) = self
+            .once(doc)
+            .into_iter()
+            .partition(|e| e.kind == EditKind::Fix && !doc.is_protected(&e.range));
+        let first = crate::edit::apply(doc.text, fixes);
+        let mut fixes = first.applied;
+        let mut text = first.text;
+        // Holes: input byte ranges deleted so far, sorted and merged.
+        let mut holes = merge_holes(fixes.iter().map(|e| e.range.clone()).collect());
+        for _ in 1..ROUNDS {
+            let next = Document::parse(&text);
+            let more: Vec<Edit> = self
+                .once(&next)
+                .into_iter()
+                .filter(|e| e.kind == EditKind::Fix && !next.is_protected(&e.range))
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            let applied = crate::edit::apply(&text, more);
+            if applied.applied.is_empty() {
+                break;
+            }
+            // Applied edits are sorted and apart, so one sweep maps them.
+            let starts =
+                map_over_holes(&holes, applied.applied.iter().map(|e| e.range.start), false);
+            let ends = map_over_holes(&holes, applied.applied.iter().map(|e| e.range.end), true);
+            for ((mut e, start), end) in applied.applied.iter().cloned().zip(starts).zip(ends) {
+                e.range = start..end;
+                fixes.push(e);
+            }
+            holes = merge_holes(fixes.iter().map(|e| e.range.clone()).collect());
+            text = applied.text;
+        }
+        out.extend(merge_deletions(fixes));
+        out
+    }
+}
+
+/// Sorts ranges and merges those that overlap or touch.
+fn merge_holes(mut rs: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    rs.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(rs.len());
+    for r in rs {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Maps positions of the text left after deleting `holes` (input ranges,
+/// sorted and apart) back onto the input; `positions` must not decrease.
+/// Each steps over the holes before it; a hole exactly at a position is
+/// stepped over unless `strictly` (the end of a deleted range stays before
+/// it, a start goes after it, so a hole inside a range ends up inside the
+/// mapped range). One sweep: linear in holes plus positions.
+fn map_over_holes(
+    holes: &[Range<usize>],
+    positions: impl Iterator<Item = usize>,
+    strictly: bool,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut h, mut shift) = (0, 0);
+    for p in positions {
+        while let Some(hole) = holes.get(h) {
+            let q = p + shift;
+            if hole.start < q || (!strictly && hole.start == q) {
+                shift += hole.len();
+                h += 1;
+            } else {
+                break;
+            }
+        }
+        out.push(p + shift);
+    }
+    out
+}
+
+/// Deletions of all rounds, in input coordinates, as one edit per stretch:
+/// overlapping ones are merged, their reasons joined.
+fn merge_deletions(mut fixes: Vec<Edit>) -> Vec<Edit> {
+    fixes.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out: Vec<Edit> = Vec::with_capacity(fixes.len());
+    for e in fixes {
+        match out.last_mut() {
+            Some(last) if e.range.start < last.range.end => {
+                last.range.end = last.range.end.max(e.range.end);
+                last.confidence = last.confidence.min(e.confidence);
+                last.reason = format!("{}; then {}", last.reason, e.reason);
+            }
+            _ => out.push(e),
+        }
+    }
+    out
+}
+
+impl Repeats {
+    /// One round of every rule over `doc`.
+    fn once(&self, doc: &Document) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut claimed = Claimed::default();
 
         // Whole paragraphs repeated in a row. Blocks that cannot be compared
-        // (code, tables) break a group.
+        // (code, tables) break a group, and so does a block that continues
+        // the one before it (one paragraph cut by a column break: its
+        // repeats are loops, found below).
         let paras = self.paragraphs(doc);
-        let mut para_group = vec![false; paras.len()];
+        let (chains, joined) = loop_segments(doc);
         let nothing = Claimed::default();
         let mut i = 0;
         while i < paras.len() {
             let mut j = i;
-            while j < paras.len() && paras[j].is_some() {
+            while j < paras.len() && paras[j].is_some() && (j == i || !joined[j]) {
                 j += 1;
             }
             if j > i {
                 let pieces: Vec<Piece> = paras[i..j].iter().flatten().cloned().collect();
-                let g = self.group_edits(
+                self.group_edits(
                     doc,
                     &pieces,
                     Whole::Paragraph,
@@ -1255,42 +1340,39 @@ impl Pass for Repeats {
                     &mut claimed,
                     &mut edits,
                 );
-                para_group[i..j].copy_from_slice(&g);
             }
-            i = j + 1;
+            i = if j < paras.len() && paras[j].is_some() {
+                j
+            } else {
+                j + 1
+            };
         }
         claimed.seal();
 
         // Loops inside a paragraph. Copies that are whole lines are left to
         // the line rule below.
         let mut loops = Claimed::default();
-        for seg in loop_segments(doc) {
+        for seg in &chains {
             let ranges: Vec<Range<usize>> =
                 seg.iter().map(|&li| doc.lines[li].range.clone()).collect();
             self.tandem_edits(doc, &ranges, &claimed, &mut loops, &mut edits);
+        }
+        for r in &claimed.ranges {
+            loops.add(r.clone());
         }
         loops.seal();
 
         // Lines repeated in a row inside a paragraph, where no loop was
         // taken (a loop whose copies straddle line ends can make two lines
         // equal).
-        for (bi, b) in doc.blocks.iter().enumerate() {
-            if para_group.get(bi).copied().unwrap_or(false) {
-                continue;
-            }
-            let norms: Vec<String> = b
-                .lines
-                .clone()
-                .filter(|&li| doc.lines[li].kind == LineKind::Text)
-                .map(|li| normalized(doc.line(li)))
-                .collect();
+        // Lines are compared along the same stretches as loops, so a line
+        // repeated across a column break counts as in a row.
+        let mut unused = Claimed::default();
+        for seg in chains.iter().filter(|seg| seg.len() >= 2) {
+            let norms: Vec<String> = seg.iter().map(|&li| normalized(doc.line(li))).collect();
             let col = column_width(&norms);
-            for seg in segments(doc, b.lines.clone()) {
-                if seg.len() >= 2 {
-                    let pieces = self.line_pieces(doc, &seg, col);
-                    self.group_edits(doc, &pieces, Whole::Line, &loops, &mut claimed, &mut edits);
-                }
-            }
+            let pieces = self.line_pieces(doc, seg, col);
+            self.group_edits(doc, &pieces, Whole::Line, &loops, &mut unused, &mut edits);
         }
 
         // Paragraphs repeated further down: suggestions only. A copy right
@@ -1347,13 +1429,17 @@ mod tests {
     use crate::pipeline::Pipeline;
     use std::time::{Duration, Instant};
 
-    fn pipeline() -> Pipeline {
-        let sel = Selection {
-            only: vec![ID.into()],
-            skip: vec![],
-        };
-        let rules = Rules::embedded().expect("built-in rules load");
-        Pipeline::new(&rules, &sel, Options::default()).expect("pipeline builds")
+    /// Built once: loading the built-in rules is slow in a debug build.
+    fn pipeline() -> &'static Pipeline {
+        static P: std::sync::OnceLock<Pipeline> = std::sync::OnceLock::new();
+        P.get_or_init(|| {
+            let sel = Selection {
+                only: vec![ID.into()],
+                skip: vec![],
+            };
+            let rules = Rules::embedded().expect("built-in rules load");
+            Pipeline::new(&rules, &sel, Options::default()).expect("pipeline builds")
+        })
     }
 
     fn fix(s: &str) -> String {
@@ -1571,6 +1657,13 @@ mod tests {
                     })
                     .collect(),
                 0,
+            ),
+            (
+                "30,000 small loops in one line of 570,000 characters",
+                (0..30_000)
+                    .map(|i| format!("{}，", prose(6, i + 101).repeat(3)))
+                    .collect(),
+                30_000,
             ),
         ];
         for (name, s, want) in cases {
