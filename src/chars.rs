@@ -53,26 +53,6 @@ pub fn is_closing(c: char) -> bool {
     )
 }
 
-/// Marks that can never end a paragraph: after them the sentence goes on.
-pub fn is_continuing_punct(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '、'
-            | '；'
-            | '：'
-            | '“'
-            | '‘'
-            | '（'
-            | '《'
-            | '「'
-            | '『'
-            | '【'
-            | '—'
-            | ','
-            | '('
-    )
-}
-
 /// Printed width in em: Han and full-width forms are one em, ASCII letters
 /// and digits about half. Used to compare line lengths against the column
 /// width, where a digit run takes less room than the same number of Han.

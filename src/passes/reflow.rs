@@ -301,7 +301,7 @@ impl Reflow {
 
     /// Builds the runs of a document: printed lines grouped per block, cut at
     /// lines that are not prose.
-    fn runs(&self, doc: &Document) -> (Vec<Run>, Vec<f32>, bool) {
+    fn runs(&self, doc: &Document) -> (Vec<Run>, Option<f32>) {
         let text = doc.text;
         let mut runs = Vec::new();
         // Decide whether physical lines are converter-joined column lines:
@@ -382,7 +382,7 @@ impl Reflow {
             .flat_map(|r| r.lines.iter().map(|l| l.width))
             .collect();
         let w = seg_w.or_else(|| column_width(&widths));
-        (runs, w.into_iter().collect(), seg_w.is_some())
+        (runs, w)
     }
 }
 
@@ -725,9 +725,9 @@ impl Pass for Reflow {
 
     fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
         let text = doc.text;
-        let (runs, w, _seg_mode) = self.runs(doc);
+        let (runs, w) = self.runs(doc);
         let mut edits = Vec::new();
-        let ctx = w.first().map(|&w| Ctx { text, w });
+        let ctx = w.map(|w| Ctx { text, w });
         if let Some(c) = &ctx {
             for run in &runs {
                 for i in 0..run.joints.len() {
