@@ -43,8 +43,12 @@
 //!   `研究研究`, `是的是的`, `对不起对不起`) and stay, unless:
 //! * `short_run_min` = 20: a unit of 1–3 characters repeated over 20 or more
 //!   characters (`的的的的…`, `啊` × 1,000,000) is a loop as well.
-//! * `min_han` = 2: the unit must hold two Han characters, so number runs
-//!   (`1111`, `2000年2000年`), dashes and Latin text stay.
+//! * `min_han` = 2: the unit must hold two Han characters other than
+//!   numerals, so number runs (`1111`, `2000年2000年`, `二十一日二十一日`),
+//!   dashes and Latin text stay. (In the whole pipeline one Tesseract page
+//!   turns `二十一日、二十二日` into `二十一日二十一日` once the misread and
+//!   punctuation passes are done; without the numeral exception the second
+//!   round collapsed it.)
 //! * `chant_max_unit` = 12: a clause ending in `！` or `？` repeated at most 3
 //!   times (`中国加油！中国加油！`) is a slogan and stays.
 //! * `clause_min_unit` = 24: a clause of fewer than 24 characters repeated
@@ -93,7 +97,7 @@ pub const ID: &str = "repeats";
 const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "tandem",
-        about: "Keeps one copy of a span of 4 or more characters (2 of them Han) repeated back to back inside a paragraph, whitespace between or inside the copies ignored; a cut-short last copy is kept. Slogans (`加油！加油！`), number runs and short clauses repeated twice stay or are only suggested.",
+        about: "Keeps one copy of a span of 4 or more characters (2 of them Han other than numerals) repeated back to back inside a paragraph, whitespace between or inside the copies ignored; a cut-short last copy is kept. Slogans (`加油！加油！`), number runs and short clauses repeated twice stay or are only suggested.",
     },
     RuleInfo {
         id: "short-loop",
@@ -119,7 +123,7 @@ const RULES: &[RuleInfo] = &[
 pub struct Thresholds {
     /// Shortest unit collapsed by `tandem`.
     pub min_unit: usize,
-    /// Han characters a unit needs.
+    /// Han characters other than numerals a unit needs.
     pub min_han: usize,
     /// Longest unit looked for.
     pub max_unit: usize,
@@ -453,10 +457,16 @@ impl Repeats {
         let s = &st.chars;
         let d = run.period;
         let unit = &s[run.start..run.start + d];
-        let han = unit.iter().filter(|&&c| is_han(c)).count();
+        // Chinese numerals count as digits: `二十一日二十一日` is a number
+        // run like `2000年2000年` (in the pipeline, a list of dates whose
+        // separator and second date OCR garbled).
+        let han = unit
+            .iter()
+            .filter(|&&c| is_han(c) && !is_numeral(c))
+            .count();
         if han == 0 {
             // Number runs, dashes, dots, Latin: not what OCR loops look like
-            // in Chinese text, and often meant (`1111`, `……`).
+            // in Chinese text, and often meant (`1111`, `……`, `一一一`).
             return None;
         }
         if d < t.min_unit {
@@ -486,7 +496,8 @@ impl Repeats {
         if clause_ends.iter().any(|&c| is_exclaim(c)) && k <= 3 && d <= t.chant_max_unit {
             return None;
         }
-        if d < t.cell_min_unit && han <= 4 && self.cells(st, run) {
+        let all_han = unit.iter().filter(|&&c| is_han(c)).count();
+        if d < t.cell_min_unit && all_han <= 4 && self.cells(st, run) {
             return Some((
                 "tandem",
                 Verdict::Suggest(0.4, "the copies stand between spaces like table cells"),
@@ -1021,7 +1032,7 @@ impl Repeats {
 }
 
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || "一二三四五六七八九十百零〇○两".contains(c)
+    c.is_ascii_digit() || "一二三四五六七八九十百千万亿零〇○两".contains(c)
 }
 
 /// An enumerated item: `（四）…`, `(4)…`, `四、…`, `4.…`, `第五条…`. Laws and
@@ -1488,6 +1499,7 @@ mod tests {
             ("哈哈哈哈哈哈哈哈，真好笑。", "哈哈哈哈哈哈哈哈，真好笑。"),
             // Number runs and dashes.
             ("编号1111和2000年2000年两栏", "编号1111和2000年2000年两栏"),
+            ("二十一日二十一日和二十六日", "二十一日二十一日和二十六日"),
             ("——————————————————————", "——————————————————————"),
             // A clause said twice, cells between spaces: suggested only.
             ("唱道：团结就是力量，团结就是力量，这力量", "唱道：团结就是力量，团结就是力量，这力量"),
