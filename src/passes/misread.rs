@@ -65,7 +65,8 @@ const REPORT_FLOOR: f32 = 0.15;
 /// Gain added when the corrected word occurs elsewhere in the document.
 const DOC_BONUS: f64 = 4.0;
 /// Gain per natural log of the times a pair was seen in real OCR output
-/// (pairs seen twice or more): 1.0 nat for 2 sightings, 3.7 for 12 (官→宫).
+/// (pairs seen twice or more), at least 1.5: 1.5 nats for 2 sightings, 3.7
+/// for 12 (官→宫).
 const OCR_BONUS: f64 = 1.5;
 
 /// One confusion: the true character a misread may stand for.
@@ -437,7 +438,7 @@ impl Misread {
             let model = self.lexicon.score_with(chars, window.clone(), pos, c.truth) - base;
             let gain = model
                 + if c.ocr >= 2 {
-                    OCR_BONUS * f64::from(c.ocr).ln()
+                    OCR_BONUS * f64::from(c.ocr).ln().max(1.0)
                 } else {
                     0.0
                 };
