@@ -551,10 +551,6 @@ impl Pass for Misread {
 
 #[cfg(test)]
 mod tests {
-    fn fix(s: &str) -> String {
-        crate::passes::run_only(super::ID, s)
-    }
-
     #[test]
     fn table() {
         let cases = [
@@ -577,8 +573,6 @@ mod tests {
             ("大众日报记者 徐晓会 报道", "大众日报记者 徐晓会 报道"),
             ("房镇镇党委书记乔兵介绍", "房镇镇党委书记乔兵介绍"),
         ];
-        for (input, want) in cases {
-            assert_eq!(fix(input), want, "input: {input}");
-        }
+        crate::passes::assert_table(super::ID, &cases);
     }
 }

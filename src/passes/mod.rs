@@ -113,3 +113,11 @@ pub(crate) fn run_only(id: &str, text: &str) -> String {
     .run(text)
     .output
 }
+
+/// Checks a pass's table of (input, expected) pairs.
+#[cfg(test)]
+pub(crate) fn assert_table(id: &str, cases: &[(&str, &str)]) {
+    for (input, want) in cases {
+        assert_eq!(run_only(id, input), *want, "input: {input}");
+    }
+}

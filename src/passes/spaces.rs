@@ -326,10 +326,6 @@ fn split_tokens(line: &str) -> Vec<(usize, &str)> {
 
 #[cfg(test)]
 mod tests {
-    fn fix(s: &str) -> String {
-        crate::passes::run_only(super::ID, s)
-    }
-
     #[test]
     fn table() {
         let cases = [
@@ -366,8 +362,6 @@ mod tests {
                 "本报讯 记者吴坤胜报道：记者今天",
             ),
         ];
-        for (input, want) in cases {
-            assert_eq!(fix(input), want, "input: {input}");
-        }
+        crate::passes::assert_table(super::ID, &cases);
     }
 }
