@@ -57,6 +57,7 @@ pub mod build;
 use crate::rules::{parse_table, Entry, Rules};
 use anyhow::{bail, Context as _, Result};
 use fst::raw::{CompiledAddr, Fst, Node, Output};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -72,6 +73,14 @@ pub static EMBEDDED_FST: &[u8] = include_bytes!("../rules/lexicon.fst");
 /// turns it into a word gains at least this much.
 pub const UNKNOWN_PENALTY: f64 = 2.0;
 
+/// A word of a segmentation: its range in characters and its frequency
+/// (`None` for an unknown single character).
+pub type Word = (Range<usize>, Option<u64>);
+
+/// A cell of the segmentation route: the best log-probability of the rest,
+/// the length of its first word, and that word's frequency.
+type Cell = (f64, u32, u64);
+
 /// Windows up to this many characters are scored in stack buffers.
 const STACK_WINDOW: usize = 64;
 
@@ -85,7 +94,9 @@ pub struct Lexicon {
     /// else skip the overlay.
     overlay_first: HashSet<char>,
     overlay_max_chars: usize,
-    protected: HashSet<Box<[char]>>,
+    protected: FxHashSet<Box<[char]>>,
+    /// Every character of a protected word: other positions need no lookup.
+    protected_chars: FxHashSet<char>,
     protected_max_chars: usize,
     /// Map statistics as generated (see [`build::META_TOTAL`]).
     fst_total: u64,
@@ -102,13 +113,65 @@ pub struct Lexicon {
     /// Map nodes after each CJK ideograph, built on the first walk: the
     /// first character's three bytes cross the widest nodes of the map, and
     /// starting past them made segmentation about 1.4 times as fast.
-    first_cjk: OnceLock<Box<[(CompiledAddr, u64)]>>,
+    first_cjk: OnceLock<Box<[Step]>>,
+    /// Pair tables for long inputs, built by [`Lexicon::warm_up`].
+    pairs: OnceLock<Pairs>,
+    /// Adjacent pairs of the overlay's words (see [`Pairs::inner`]).
+    overlay_pairs: FxHashSet<u64>,
+}
+
+/// Tables over the adjacent character pairs of the map's words. Building
+/// them streams all 349,000 words (about 100 ms), so they are made only when
+/// a long input will repay it; every answer is the same with or without
+/// them, only faster.
+struct Pairs {
+    /// Every pair `ab` that occurs inside some word of two or more
+    /// characters: a window where neither `xa`... pair is listed cannot form
+    /// such a word around a character.
+    inner: FxHashSet<u64>,
+    /// The map node after each two-character word prefix whose first
+    /// character is a CJK ideograph, with the output so far: a walk steps
+    /// over its first two characters (six bytes, the widest nodes of the
+    /// map) in one lookup, and ends at once where no word begins so.
+    starts: FxHashMap<u64, Step>,
+}
+
+fn pair_key(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
 }
 
 /// The CJK Unified Ideographs block, whose nodes `first_cjk` holds.
 const CJK: std::ops::RangeInclusive<char> = '\u{4e00}'..='\u{9fff}';
 /// `first_cjk` entry of an ideograph that begins no word.
 const NO_NODE: CompiledAddr = CompiledAddr::MAX;
+
+/// Where a walk stands after a precomputed step: the node's address, the
+/// output so far, and the word's frequency if the step ends a word. Tables
+/// of these let a walk skip decoding the widest nodes of the map.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    addr: CompiledAddr,
+    out: u64,
+    word: Option<u64>,
+}
+
+impl Step {
+    const NONE: Step = Step {
+        addr: NO_NODE,
+        out: 0,
+        word: None,
+    };
+
+    fn at(node: &Node<'_>, out: Output) -> Step {
+        Step {
+            addr: node.addr(),
+            out: out.value(),
+            word: node
+                .is_final()
+                .then(|| out.cat(node.final_output()).value()),
+        }
+    }
+}
 
 impl std::fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -214,6 +277,7 @@ impl Lexicon {
         for e in rules.table("protected.tsv") {
             let chars: Box<[char]> = e.key().chars().collect();
             lex.protected_max_chars = lex.protected_max_chars.max(chars.len());
+            lex.protected_chars.extend(chars.iter().copied());
             lex.protected.insert(chars);
         }
         Ok(lex)
@@ -237,7 +301,8 @@ impl Lexicon {
             overlay: HashMap::new(),
             overlay_first: HashSet::new(),
             overlay_max_chars: 0,
-            protected: HashSet::new(),
+            protected: FxHashSet::default(),
+            protected_chars: FxHashSet::default(),
             protected_max_chars: 0,
             fst_total,
             fst_words,
@@ -250,6 +315,8 @@ impl Lexicon {
             ln_total: 0.0,
             unknown: 0.0,
             first_cjk: OnceLock::new(),
+            pairs: OnceLock::new(),
+            overlay_pairs: FxHashSet::default(),
         };
         lex.refresh();
         Ok(lex)
@@ -257,10 +324,10 @@ impl Lexicon {
 
     /// The `first_cjk` table: one pass over the three levels of the map
     /// below the lead bytes of the CJK block (about 10,000 nodes).
-    fn first_cjk(&self) -> &[(CompiledAddr, u64)] {
+    fn first_cjk(&self) -> &[Step] {
         self.first_cjk.get_or_init(|| {
             let base = *CJK.start() as usize;
-            let mut table = vec![(NO_NODE, 0); *CJK.end() as usize - base + 1];
+            let mut table = vec![Step::NONE; *CJK.end() as usize - base + 1];
             for t1 in self.fst.root().transitions() {
                 let n1 = self.fst.node(t1.addr);
                 for t2 in n1.transitions() {
@@ -274,14 +341,78 @@ impl Lexicon {
                             continue;
                         };
                         if CJK.contains(&c) {
-                            table[c as usize - base] =
-                                (t3.addr, t1.out.cat(t2.out).cat(t3.out).value());
+                            let out = t1.out.cat(t2.out).cat(t3.out);
+                            table[c as usize - base] = Step::at(&self.fst.node(t3.addr), out);
                         }
                     }
                 }
             }
             table.into_boxed_slice()
         })
+    }
+
+    /// Builds the pair tables (once; about 100 ms) so that the walks and
+    /// [`Lexicon::may_join`] run faster. Call it before scoring a long
+    /// input; answers do not change.
+    pub fn warm_up(&self) {
+        self.pairs.get_or_init(|| self.build_pairs());
+    }
+
+    fn build_pairs(&self) -> Pairs {
+        use fst::{IntoStreamer, Streamer};
+        let mut inner = FxHashSet::default();
+        let mut starts = FxHashMap::default();
+        let mut stream = self.fst.stream().into_stream();
+        while let Some((key, _)) = stream.next() {
+            let Ok(word) = std::str::from_utf8(key) else {
+                continue;
+            };
+            let mut it = word.chars();
+            let (Some(a), Some(b)) = (it.next(), it.next()) else {
+                continue;
+            };
+            if a.is_control() {
+                continue; // the statistics keys
+            }
+            if CJK.contains(&a) && !b.is_control() {
+                let prefix = &key[..a.len_utf8() + b.len_utf8()];
+                if let std::collections::hash_map::Entry::Vacant(v) = starts.entry(pair_key(a, b)) {
+                    if let Some(node) = self.walk(prefix) {
+                        v.insert(node);
+                    }
+                }
+            }
+            let mut prev = a;
+            for c in std::iter::once(b).chain(it) {
+                inner.insert(pair_key(prev, c));
+                prev = c;
+            }
+        }
+        Pairs { inner, starts }
+    }
+
+    /// The node after `bytes` from the root, with the output so far.
+    fn walk(&self, bytes: &[u8]) -> Option<Step> {
+        let mut node = self.fst.root();
+        let mut out = Output::zero();
+        for &b in bytes {
+            let t = node.transition(node.find_input(b)?);
+            out = out.cat(t.out);
+            node = self.fst.node(t.addr);
+        }
+        Some(Step::at(&node, out))
+    }
+
+    /// False only if no word of two or more characters has `a` directly
+    /// followed by `b`. Always true before [`Lexicon::warm_up`].
+    pub fn may_join(&self, a: char, b: char) -> bool {
+        match self.pairs.get() {
+            None => true,
+            Some(p) => {
+                let k = pair_key(a, b);
+                p.inner.contains(&k) || self.overlay_pairs.contains(&k)
+            }
+        }
     }
 
     fn fst_freq(&self, word: &str) -> Option<u64> {
@@ -301,6 +432,11 @@ impl Lexicon {
         }
         if let Some(&c) = chars.first() {
             self.overlay_first.insert(c);
+        }
+        if freq > 0 {
+            for w in chars.windows(2) {
+                self.overlay_pairs.insert(pair_key(w[0], w[1]));
+            }
         }
         self.overlay_max_chars = self.overlay_max_chars.max(chars.len());
         self.overlay.insert(chars, freq);
@@ -405,7 +541,7 @@ impl Lexicon {
             start,
             pos: start,
             end,
-            node: Some(self.fst.root()),
+            addr: Some(self.fst.root().addr()),
             out: Output::zero(),
             overlay_end: if overlay_here {
                 start.saturating_add(self.overlay_max_chars).min(end)
@@ -415,23 +551,24 @@ impl Lexicon {
         }
     }
 
-    /// Fills `route[i]` with the best log-probability of `chars[i..]` and
-    /// the length of its first word. `route.len()` must be `chars.len() + 1`.
-    /// With `skip_whole`, `chars` as one word is not a candidate.
-    fn fill_route(&self, chars: &[char], route: &mut [(f64, u32)], skip_whole: bool) {
+    /// Fills `route[i]` with the best log-probability of `chars[i..]`, the
+    /// length of its first word and that word's frequency (0 for a lone
+    /// unknown character). `route.len()` must be `chars.len() + 1`. With
+    /// `skip_whole`, `chars` as one word is not a candidate.
+    fn fill_route(&self, chars: &[char], route: &mut [Cell], skip_whole: bool) {
         let n = chars.len();
-        route[n] = (0.0, 0);
+        route[n] = (0.0, 0, 0);
         for i in (0..n).rev() {
             // A single character always has a way through: as a word if it
             // is one (found below, and always above the floor), else here.
-            let mut best = (self.unknown + route[i + 1].0, 1u32);
+            let mut best = (self.unknown + route[i + 1].0, 1u32, 0u64);
             for (len, freq) in self.prefix_words(chars, i, n - i) {
                 if skip_whole && len == n {
                     continue;
                 }
                 let s = self.ln_prob_of_freq(freq) + route[i + len].0;
                 if s > best.0 {
-                    best = (s, len as u32);
+                    best = (s, len as u32, freq);
                 }
             }
             route[i] = best;
@@ -444,13 +581,21 @@ impl Lexicon {
     /// over the word graph, as jieba does: O(n × longest word), one
     /// allocation for the route.
     pub fn best_segmentation(&self, chars: &[char]) -> (f64, Vec<Range<usize>>) {
-        let mut route = vec![(0.0, 0u32); chars.len() + 1];
+        let (score, words) = self.segment(chars);
+        (score, words.into_iter().map(|(r, _)| r).collect())
+    }
+
+    /// [`Lexicon::best_segmentation`] with each word's frequency (`None` for
+    /// an unknown single character).
+    pub fn segment(&self, chars: &[char]) -> (f64, Vec<Word>) {
+        let mut route = vec![(0.0, 0u32, 0u64); chars.len() + 1];
         self.fill_route(chars, &mut route, false);
         let mut words = Vec::new();
         let mut i = 0;
         while i < chars.len() {
-            let len = (route[i].1 as usize).max(1);
-            words.push(i..i + len);
+            let (_, len, freq) = route[i];
+            let len = (len as usize).max(1);
+            words.push((i..i + len, (freq > 0).then_some(freq)));
             i += len;
         }
         (route[0].0, words)
@@ -461,7 +606,7 @@ impl Lexicon {
     pub fn score(&self, chars: &[char]) -> f64 {
         let n = chars.len();
         if n <= STACK_WINDOW {
-            let mut route = [(0.0, 0u32); STACK_WINDOW + 1];
+            let mut route = [(0.0, 0u32, 0u64); STACK_WINDOW + 1];
             self.fill_route(chars, &mut route[..=n], false);
             route[0].0
         } else {
@@ -512,7 +657,7 @@ impl Lexicon {
     /// least 1). Used for user words given without a frequency.
     pub fn suggest_freq(&self, word: &str) -> u64 {
         with_chars(word, |chars| {
-            let mut route = vec![(0.0, 0u32); chars.len() + 1];
+            let mut route = vec![(0.0, 0u32, 0u64); chars.len() + 1];
             self.fill_route(chars, &mut route, true);
             let split = (route[0].0 + self.ln_total).exp();
             // floor + 1: strictly above the split; the cast saturates.
@@ -529,7 +674,7 @@ impl Lexicon {
     /// any: a pass must not change characters inside it. O(k²) hash lookups
     /// for protected words of up to k characters.
     pub fn protected_span(&self, chars: &[char], pos: usize) -> Option<Range<usize>> {
-        if self.protected.is_empty() || pos >= chars.len() {
+        if pos >= chars.len() || !self.protected_chars.contains(&chars[pos]) {
             return None;
         }
         for len in (1..=self.protected_max_chars).rev() {
@@ -554,8 +699,9 @@ pub struct PrefixWords<'a> {
     /// Characters `start..pos` have been walked.
     pos: usize,
     end: usize,
-    /// The map node after `chars[start..pos]`; None once no word continues.
-    node: Option<Node<'a>>,
+    /// The address of the map node after `chars[start..pos]`; None once no
+    /// word continues. Nodes are decoded only to step on from them.
+    addr: Option<CompiledAddr>,
     out: Output,
     /// Overlay words can end at or before this position.
     overlay_end: usize,
@@ -565,38 +711,51 @@ impl PrefixWords<'_> {
     /// Follows `c`'s UTF-8 bytes from the current node; returns the map's
     /// frequency of `chars[start..=pos]` if it is a word.
     fn step(&mut self, c: char) -> Option<u64> {
-        let mut node = self.node?;
-        let mut out = self.out;
+        let addr = self.addr?;
         // A control character ends every word: it keeps the walk out of the
         // statistics stored under NUL-prefixed keys.
         if c.is_control() {
-            self.node = None;
+            self.addr = None;
             return None;
         }
-        if self.pos == self.start && CJK.contains(&c) {
-            let (addr, out) = self.lex.first_cjk()[c as usize - *CJK.start() as usize];
-            if addr == NO_NODE {
-                self.node = None;
+        let table = if self.pos == self.start && CJK.contains(&c) {
+            Some(self.lex.first_cjk()[c as usize - *CJK.start() as usize])
+        } else if self.pos == self.start + 1 {
+            let first = self.chars[self.start];
+            match self.lex.pairs.get() {
+                Some(p) if CJK.contains(&first) => Some(
+                    p.starts
+                        .get(&pair_key(first, c))
+                        .copied()
+                        .unwrap_or(Step::NONE),
+                ),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        if let Some(step) = table {
+            if step.addr == NO_NODE {
+                self.addr = None;
                 return None;
             }
-            let node = self.lex.fst.node(addr);
-            self.node = Some(node);
-            self.out = Output::new(out);
-            return node
-                .is_final()
-                .then(|| Output::new(out).cat(node.final_output()).value());
+            self.addr = Some(step.addr);
+            self.out = Output::new(step.out);
+            return step.word;
         }
+        let mut node = self.lex.fst.node(addr);
+        let mut out = self.out;
         let mut utf8 = [0u8; 4];
         for &b in c.encode_utf8(&mut utf8).as_bytes() {
             let Some(i) = node.find_input(b) else {
-                self.node = None;
+                self.addr = None;
                 return None;
             };
             let t = node.transition(i);
             out = out.cat(t.out);
             node = self.lex.fst.node(t.addr);
         }
-        self.node = Some(node);
+        self.addr = Some(node.addr());
         self.out = out;
         node.is_final()
             .then(|| out.cat(node.final_output()).value())
@@ -608,7 +767,7 @@ impl Iterator for PrefixWords<'_> {
 
     fn next(&mut self) -> Option<(usize, u64)> {
         while self.pos < self.end {
-            if self.node.is_none() && self.pos >= self.overlay_end {
+            if self.addr.is_none() && self.pos >= self.overlay_end {
                 self.pos = self.end;
                 return None;
             }

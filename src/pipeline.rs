@@ -39,6 +39,34 @@ impl Outcome {
     }
 }
 
+/// A [`Document`] without its text, to rebuild it over the same text.
+struct Parsed {
+    lines: Vec<crate::document::Line>,
+    blocks: Vec<crate::document::Block>,
+    protected: Vec<Range<usize>>,
+}
+
+impl From<Document<'_>> for Parsed {
+    fn from(d: Document<'_>) -> Self {
+        Parsed {
+            lines: d.lines,
+            blocks: d.blocks,
+            protected: d.protected,
+        }
+    }
+}
+
+impl Parsed {
+    fn document(self, text: &str) -> Document<'_> {
+        Document {
+            text,
+            lines: self.lines,
+            blocks: self.blocks,
+            protected: self.protected,
+        }
+    }
+}
+
 pub struct Pipeline {
     passes: Vec<Box<dyn Pass>>,
     pub options: Options,
@@ -84,10 +112,16 @@ impl Pipeline {
         let mut map = SourceMap::new();
         let mut suggestions = Vec::new();
         let mut refused = Vec::new();
+        // The structure of the text as last parsed, kept while passes leave
+        // the text unchanged (a second round usually changes nothing).
+        let mut parsed: Option<Parsed> = None;
         for round in 0..MAX_ROUNDS {
             let mut changed = false;
             for pass in self.passes.iter().filter(|p| round == 0 || p.rerun()) {
-                let doc = Document::parse(&text);
+                let doc = match parsed.take() {
+                    Some(p) => p.document(&text),
+                    None => Document::parse(&text),
+                };
                 let mut fixes = Vec::new();
                 for mut e in pass.run(&doc, &self.options) {
                     if doc.is_protected(&e.range) || e.range.end > text.len() {
@@ -108,9 +142,13 @@ impl Pipeline {
                     }
                 }
                 let applied = edit::apply(&text, fixes);
-                changed |= !applied.applied.is_empty();
-                map.record(&applied.applied);
                 refused.extend(applied.refused);
+                if applied.applied.is_empty() {
+                    parsed = Some(Parsed::from(doc));
+                    continue;
+                }
+                changed = true;
+                map.record(&applied.applied);
                 text = applied.text;
             }
             if !changed {

@@ -322,3 +322,72 @@ fn segmentation_of_a_corpus_page_runs() {
     );
     assert!(words.len() < text.len());
 }
+
+/// The pair tables only make walks faster: every walk, segmentation and
+/// `may_join` verdict is the same as without them, with and without an
+/// overlay of user words.
+#[test]
+fn pair_tables_change_no_answer() {
+    let text = format!(
+        "{}\n实于奋斗精神，官居宜业。ABC中心城区123，不是词吧\u{1}的了。𠀀字",
+        include_str!("../../examples/zibo-excerpt.md")
+    );
+    let cs = chars(&text);
+    let user = rules_with(&[("words.tsv", "于奋斗精\t\n实于奋斗精神\t300\n")]);
+    for (rules, has_user_words) in [(Rules::builtin().unwrap(), false), (&user, true)] {
+        let cold = Lexicon::with_rules(rules).unwrap();
+        let warm = Lexicon::with_rules(rules).unwrap();
+        warm.warm_up();
+        for i in 0..cs.len() {
+            let a: Vec<_> = cold.prefix_words(&cs, i, cs.len() - i).collect();
+            let b: Vec<_> = warm.prefix_words(&cs, i, cs.len() - i).collect();
+            assert_eq!(a, b, "walk from {i}");
+            // No word can hold a pair the tables rule out.
+            if let Some(&next) = cs.get(i + 1) {
+                if !warm.may_join(cs[i], next) {
+                    assert!(
+                        a.iter().all(|&(len, _)| len < 2),
+                        "{}{} starts a word",
+                        cs[i],
+                        next
+                    );
+                }
+            }
+        }
+        for line in text.lines() {
+            let lc = chars(line);
+            assert_eq!(cold.segment(&lc), warm.segment(&lc), "{line}");
+        }
+        // The verdict is exact for pairs of the map; the user's 实于奋斗精神
+        // puts 于 before 奋 and 神 before nothing.
+        let mut ruled_out = 0;
+        for (a, b) in [
+            ('邦', '民'),
+            ('吗', '邦'),
+            ('于', '奋'),
+            ('斗', '精'),
+            ('呢', '吗'),
+        ] {
+            let user_pair = has_user_words && "实于奋斗精神".contains(&format!("{a}{b}"));
+            let listed = user_pair || cold_has(&cold, &format!("{a}{b}"));
+            assert_eq!(warm.may_join(a, b), listed, "{a}{b}");
+            assert!(cold.may_join(a, b), "without tables, every pair may join");
+            ruled_out += usize::from(!listed);
+        }
+        assert!(ruled_out >= 1);
+        assert!(!warm.may_join('\u{1}', '的'));
+    }
+}
+
+/// True if some word of two or more characters contains `pair`: a slow scan
+/// of the whole map, for tests.
+fn cold_has(lex: &Lexicon, pair: &str) -> bool {
+    use fst::{IntoStreamer, Streamer};
+    let mut s = lex.fst.stream().into_stream();
+    while let Some((k, _)) = s.next() {
+        if std::str::from_utf8(k).is_ok_and(|w| w.contains(pair)) {
+            return true;
+        }
+    }
+    false
+}

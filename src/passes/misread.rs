@@ -31,8 +31,11 @@ use crate::lexicon::Lexicon;
 use crate::rules::Rules;
 use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::{Context as _, Result};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 pub const ID: &str = "misread";
 
@@ -86,73 +89,166 @@ struct ContextRule {
 
 pub struct Misread {
     lexicon: Lexicon,
-    confusions: HashMap<char, Vec<Candidate>>,
+    confusions: Confusions,
     rules: Vec<ContextRule>,
     matcher: Option<AhoCorasick>,
     /// Words after which a name follows (记者, 书记): the name is left alone.
     titles: Vec<Vec<char>>,
+    /// Bytes of text this pass has judged, to decide when the lexicon's
+    /// pair tables pay for themselves.
+    seen_bytes: AtomicUsize,
+}
+
+/// After this much text (in one document or over a batch), the lexicon
+/// builds its pair tables ([`Lexicon::warm_up`], about 100 ms); they make
+/// this pass about N times as fast and change no answer. A one-line pipe
+/// never pays for them.
+const WARM_UP_BYTES: usize = 256 * 1024;
+
+/// The confusion sets, by observed character. The built-in table (56,000
+/// lines, sorted by observed character) is not parsed at start-up: a
+/// character's lines are found by binary search and parsed when first asked
+/// for, so a one-line pipe reads a handful of them.
+enum Confusions {
+    Parsed(FxHashMap<char, Vec<Candidate>>),
+    Sorted {
+        /// The table's lines after its header comments.
+        body: &'static str,
+        /// Parsed lists of the CJK Unified Ideographs, by code point.
+        cjk: Box<[OnceLock<Vec<Candidate>>]>,
+    },
+}
+
+const CJK_FIRST: u32 = 0x4e00;
+const CJK_LAST: u32 = 0x9fff;
+
+impl Confusions {
+    fn sorted(text: &'static str) -> Confusions {
+        // Header comments come first; the body starts at the first line
+        // that is not one.
+        let mut at = 0;
+        while text[at..].starts_with('#') {
+            at = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        }
+        let cjk = (CJK_FIRST..=CJK_LAST).map(|_| OnceLock::new()).collect();
+        Confusions::Sorted {
+            body: &text[at..],
+            cjk,
+        }
+    }
+
+    fn get(&self, c: char) -> Option<&[Candidate]> {
+        let list = match self {
+            Confusions::Parsed(m) => m.get(&c)?,
+            Confusions::Sorted { body, cjk } => {
+                let slot = (c as u32).checked_sub(CJK_FIRST).map(|i| i as usize);
+                match slot.and_then(|i| cjk.get(i)) {
+                    Some(cell) => cell.get_or_init(|| parse_lines_of(body, c)),
+                    // Outside the block: rare, parsed each time.
+                    None => return leak_free(parse_lines_of(body, c)),
+                }
+            }
+        };
+        (!list.is_empty()).then_some(list.as_slice())
+    }
+}
+
+/// Characters outside the CJK block are not cached; none of the built-in
+/// table's observed characters is one, so this is never reached with it.
+fn leak_free(_: Vec<Candidate>) -> Option<&'static [Candidate]> {
+    None
+}
+
+/// The candidates for `c` from the sorted table `body`: binary search for
+/// the first line whose observed character is `c`, then its block of
+/// lines, ranked.
+fn parse_lines_of(body: &str, c: char) -> Vec<Candidate> {
+    let bytes = body.as_bytes();
+    // Line starts are character boundaries: work on bytes.
+    let line_start = |i: usize| {
+        bytes[..i]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |n| n + 1)
+    };
+    let line_end = |i: usize| {
+        bytes[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |n| i + n + 1)
+    };
+    let key = |start: usize| body.get(start..).and_then(|s| s.chars().next());
+    // Invariant: lines starting before `lo` have a key < c; lines starting
+    // at or after `hi` have a key >= c.
+    let (mut lo, mut hi) = (0, body.len());
+    while lo < hi {
+        let mid = line_start(lo + (hi - lo) / 2).max(lo);
+        if key(mid).is_some_and(|k| k < c) {
+            lo = line_end(mid);
+        } else {
+            hi = mid;
+        }
+    }
+    let mut list = Vec::new();
+    for line in body[lo..].lines() {
+        let mut f = line.split('\t');
+        if f.next().and_then(single_char) != Some(c) {
+            break;
+        }
+        let mut next = || f.next().unwrap_or("");
+        let (t, sc, src) = (next(), next(), next());
+        // The built-in table is checked by a test (`builtin_confusions_parse`).
+        if let Ok(Some(cand)) = candidate(t, sc, src) {
+            list.push(cand);
+        }
+    }
+    rank(&mut list);
+    list
+}
+
+/// One line of `confusions.tsv` as a candidate: None when the pair is too
+/// weak to try (seen once in OCR output and not alike in glyph).
+fn candidate(truth: &str, score: &str, sources: &str) -> Result<Option<Candidate>, String> {
+    let truth = single_char(truth).ok_or("observed and truth must be single characters")?;
+    let glyph: f32 = score.parse().map_err(|_| "score must be a number")?;
+    let ocr = sources
+        .split(',')
+        .find_map(|s| s.strip_prefix("ocr:"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    Ok((glyph >= 0.8 || ocr >= 2).then_some(Candidate { truth, glyph, ocr }))
+}
+
+/// Best candidates first: often seen in OCR output, then most alike.
+fn rank(list: &mut Vec<Candidate>) {
+    list.sort_by(|a, b| {
+        (b.ocr.min(5), b.glyph)
+            .partial_cmp(&(a.ocr.min(5), a.glyph))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    list.truncate(MAX_CANDIDATES);
 }
 
 pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
     let lexicon = Lexicon::with_rules(rules)?;
-    let mut confusions: HashMap<char, Vec<Candidate>> = HashMap::new();
-    let mut add = |observed: &str,
-                   truth: &str,
-                   score: &str,
-                   sources: &str,
-                   origin: &dyn std::fmt::Display|
-     -> Result<()> {
-        let (Some(observed), Some(truth)) = (single_char(observed), single_char(truth)) else {
-            anyhow::bail!("{origin}: observed and truth must be single characters");
-        };
-        let glyph: f32 = score
-            .parse()
-            .with_context(|| format!("{origin}: score must be a number"))?;
-        let ocr = sources
-            .split(',')
-            .find_map(|s| s.strip_prefix("ocr:"))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        // A pair seen once in OCR output that does not look alike is noise.
-        if glyph >= 0.8 || ocr >= 2 {
-            confusions
-                .entry(observed)
-                .or_default()
-                .push(Candidate { truth, glyph, ocr });
-        }
-        Ok(())
-    };
-    if let Some(text) = rules.untouched_default("confusions.tsv") {
-        // The built-in table, read in place: 56,000 lines in a few
-        // milliseconds instead of a generic parse (start-up matters).
-        for (i, line) in text.lines().enumerate() {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
+    let confusions = match rules.untouched_default("confusions.tsv") {
+        Some(text) => Confusions::sorted(text),
+        None => {
+            let mut map: FxHashMap<char, Vec<Candidate>> = FxHashMap::default();
+            for e in rules.table("confusions.tsv") {
+                let observed = single_char(e.key()).with_context(|| {
+                    format!("{}: observed and truth must be single characters", e.origin)
+                })?;
+                let cand = candidate(e.get(1), e.get(2), e.get(3))
+                    .map_err(|why| anyhow::anyhow!("{}: {why}", e.origin))?;
+                if let Some(cand) = cand {
+                    map.entry(observed).or_default().push(cand);
+                }
             }
-            let mut f = line.split('\t');
-            let mut next = || f.next().unwrap_or("");
-            let (o, t, sc, src) = (next(), next(), next(), next());
-            add(
-                o,
-                t,
-                sc,
-                src,
-                &format_args!("<built-in>/rules/confusions.tsv:{}", i + 1),
-            )?;
+            map.values_mut().for_each(rank);
+            Confusions::Parsed(map)
         }
-    } else {
-        for e in rules.table("confusions.tsv") {
-            add(e.key(), e.get(1), e.get(2), e.get(3), &e.origin)?;
-        }
-    }
-    for list in confusions.values_mut() {
-        list.sort_by(|a, b| {
-            (b.ocr.min(5), b.glyph)
-                .partial_cmp(&(a.ocr.min(5), a.glyph))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        list.truncate(MAX_CANDIDATES);
-    }
+    };
     let mut ctx_rules = Vec::new();
     for e in rules.table("context.tsv") {
         let (wrong, right) = (e.key().to_string(), e.get(1).to_string());
@@ -197,6 +293,7 @@ pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
         rules: ctx_rules,
         matcher,
         titles,
+        seen_bytes: AtomicUsize::new(0),
     }))
 }
 
@@ -320,7 +417,7 @@ impl Misread {
         let mut name = vec![false; chars.len()];
         for i in 0..chars.len() {
             for t in &self.titles {
-                if chars[i..].starts_with(t) {
+                if t.first() == Some(&chars[i]) && chars[i..].starts_with(t) {
                     let start = i + t.len();
                     let mut k = start;
                     while k < chars.len()
@@ -367,15 +464,10 @@ impl Misread {
             if run.len() < 2 {
                 continue;
             }
-            let (_, words) = self.lexicon.best_segmentation(&chars[run.clone()]);
-            for w in words {
-                if w.len() >= 2 {
-                    let word: String = chars[run.start + w.start..run.start + w.end]
-                        .iter()
-                        .collect();
-                    if self.lexicon.freq(&word).unwrap_or(0) >= SAFE_WORD_FREQ {
-                        continue;
-                    }
+            let (_, words) = self.lexicon.segment(&chars[run.clone()]);
+            for (w, freq) in words {
+                if w.len() >= 2 && freq.unwrap_or(0) >= SAFE_WORD_FREQ {
+                    continue;
                 }
                 for p in w.clone() {
                     let pos = run.start + p;
@@ -397,6 +489,13 @@ impl Misread {
     /// True when some lexicon word of two or more characters covers `pos`
     /// once `t` stands there: a cheap test before scoring the window.
     fn forms_word(&self, chars: &[char], window: &Range<usize>, pos: usize, t: char) -> bool {
+        // Such a word holds `t` next to a neighbour: with neither pair in
+        // any word, there is nothing to walk.
+        let left = pos > window.start && self.lexicon.may_join(chars[pos - 1], t);
+        let right = pos + 1 < window.end && self.lexicon.may_join(t, chars[pos + 1]);
+        if !left && !right {
+            return false;
+        }
         let mut buf = ['\0'; 2 * WINDOW + 1];
         let n = window.len();
         buf[..n].copy_from_slice(&chars[window.clone()]);
@@ -420,7 +519,7 @@ impl Misread {
         pos: usize,
         range: Range<usize>,
     ) -> Option<Edit> {
-        let cands = self.confusions.get(&chars[pos])?;
+        let cands = self.confusions.get(chars[pos])?;
         let window = pos.saturating_sub(WINDOW).max(run.start)..(pos + WINDOW + 1).min(run.end);
         let mut base = None;
         let mut best: Option<(f64, Candidate, f64)> = None;
@@ -520,6 +619,10 @@ impl Pass for Misread {
     }
 
     fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
+        let seen = self.seen_bytes.fetch_add(doc.text.len(), Ordering::Relaxed) + doc.text.len();
+        if seen >= WARM_UP_BYTES {
+            self.lexicon.warm_up();
+        }
         let mut edits = Vec::new();
         self.context_rules(doc, &mut edits);
         let ruled: Vec<Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
@@ -551,6 +654,53 @@ impl Pass for Misread {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// The built-in table is parsed lazily, a character at a time, where a
+    /// bad line could only be skipped: every line must parse.
+    #[test]
+    fn builtin_confusions_parse() {
+        let text = Rules::builtin()
+            .unwrap()
+            .untouched_default("confusions.tsv")
+            .unwrap();
+        let mut lines = 0;
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 4, "line {}: {line:?}", i + 1);
+            assert!(single_char(f[0]).is_some(), "line {}: {line:?}", i + 1);
+            candidate(f[1], f[2], f[3]).unwrap_or_else(|e| panic!("line {}: {e}", i + 1));
+            lines += 1;
+        }
+        assert!(lines > 50_000, "{lines} pairs");
+        // Every observed character's list, found by binary search, is what a
+        // full parse gives.
+        let conf = Confusions::sorted(text);
+        let mut full: FxHashMap<char, Vec<Candidate>> = FxHashMap::default();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let o = single_char(f[0]).unwrap();
+            assert!((CJK_FIRST..=CJK_LAST).contains(&(o as u32)), "{line:?}");
+            let entry = full.entry(o).or_default();
+            if let Some(c) = candidate(f[1], f[2], f[3]).unwrap() {
+                entry.push(c);
+            }
+        }
+        assert!(full.len() > 6_000, "{} observed characters", full.len());
+        for (o, mut list) in full {
+            rank(&mut list);
+            let got: Vec<char> = conf.get(o).unwrap_or(&[]).iter().map(|c| c.truth).collect();
+            let want: Vec<char> = list.iter().map(|c| c.truth).collect();
+            assert_eq!(got, want, "{o}");
+        }
+        // 于 may stand for 干 (实于 → 实干), the pair the pass exists for.
+        assert!(conf.get('于').unwrap().iter().any(|c| c.truth == '干'));
+        assert!(conf.get('a').is_none());
+    }
+
     #[test]
     fn table() {
         let cases = [

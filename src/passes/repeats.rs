@@ -792,11 +792,16 @@ impl Claimed {
 /// A line's or paragraph's content for comparison: no whitespace, no
 /// emphasis markers.
 fn normalized(s: &str) -> String {
-    s.replace("**", "")
-        .replace("__", "")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let keep = |c: &char| !c.is_whitespace();
+    if has_markers(s) {
+        s.replace("**", "")
+            .replace("__", "")
+            .chars()
+            .filter(keep)
+            .collect()
+    } else {
+        s.chars().filter(keep).collect()
+    }
 }
 
 fn has_markers(s: &str) -> bool {
