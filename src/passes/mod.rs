@@ -10,6 +10,7 @@ pub mod punct;
 pub mod reflow;
 pub mod repeats;
 pub mod spaces;
+pub mod units;
 
 pub use punct::QuoteStyle;
 
@@ -78,15 +79,19 @@ pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 /// 3. `punct` judges each ASCII mark by its neighbours (skipping spaces), so
 ///    it runs after the line joins: a mark at a former line end sees the
 ///    text that follows it, and a paragraph end is a real one.
-/// 4. `spaces` removes the stray spaces left inside lines, including those
+/// 4. `units` repairs misread temperature signs (`-9C` → `-9℃`); after
+///    `punct`, which leaves digits and Latin letters alone, and before
+///    `spaces`, which then sees `℃` as the Chinese-side character it is.
+/// 5. `spaces` removes the stray spaces left inside lines, including those
 ///    beside marks `punct` just made full-width, so every later pass sees
 ///    whole words.
-/// 5. `misread` scores words, so it needs the lines joined and the spaces
+/// 6. `misread` scores words, so it needs the lines joined and the spaces
 ///    gone (`中心域 区` is one word to it).
 pub const REGISTRY: &[(&str, PassBuilder)] = &[
     (repeats::ID, repeats::build),
     (reflow::ID, reflow::build),
     (punct::ID, punct::build),
+    (units::ID, units::build),
     (spaces::ID, spaces::build),
     (misread::ID, misread::build),
 ];
@@ -119,5 +124,18 @@ pub(crate) fn run_only(id: &str, text: &str) -> String {
 pub(crate) fn assert_table(id: &str, cases: &[(&str, &str)]) {
     for (input, want) in cases {
         assert_eq!(run_only(id, input), *want, "input: {input}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The run order is part of the behaviour (see [`super::REGISTRY`]):
+    /// changing it must be a deliberate act.
+    #[test]
+    fn registry_order_is_pinned() {
+        assert_eq!(
+            super::ids(),
+            ["repeats", "reflow", "punct", "units", "spaces", "misread"]
+        );
     }
 }
