@@ -792,16 +792,20 @@ impl Claimed {
 /// A line's or paragraph's content for comparison: no whitespace, no
 /// emphasis markers.
 fn normalized(s: &str) -> String {
-    let keep = |c: &char| !c.is_whitespace();
-    if has_markers(s) {
-        s.replace("**", "")
-            .replace("__", "")
-            .chars()
-            .filter(keep)
-            .collect()
+    let unmarked;
+    let src = if has_markers(s) {
+        unmarked = s.replace("**", "").replace("__", "");
+        unmarked.as_str()
     } else {
-        s.chars().filter(keep).collect()
+        s
+    };
+    // Whole runs between whitespace, not a character at a time: this is
+    // called for every line and paragraph of a page.
+    let mut out = String::with_capacity(src.len());
+    for piece in src.split(char::is_whitespace) {
+        out.push_str(piece);
     }
+    out
 }
 
 fn has_markers(s: &str) -> bool {
