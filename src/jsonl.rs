@@ -178,9 +178,9 @@ impl<'p> JsonlFixer<'p> {
         let top = locate(line, line, &self.field.segments[0], self.edits.as_deref())?;
         let mut value = one(&top.field, &self.field.segments[0])?;
         for (depth, name) in self.field.segments.iter().enumerate().skip(1) {
-            let parent = &self.field.segments[..depth].join(".");
             let raw = &line[value.clone()];
             if !raw.starts_with('{') {
+                let parent = self.field.segments[..depth].join(".");
                 return Err(format!("field {parent} is {}, not an object", kind(raw)));
             }
             let found = locate(line, raw, name, None)?;

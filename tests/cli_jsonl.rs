@@ -74,6 +74,19 @@ fn unchanged_records_are_byte_identical_even_with_escapes() {
 }
 
 #[test]
+fn empty_input_gives_empty_output() {
+    for args in [&["--jsonl", "text"][..], &["--jsonl", "text", "-"]] {
+        ocrfix()
+            .args(args)
+            .write_stdin("")
+            .assert()
+            .code(0)
+            .stdout("")
+            .stderr("");
+    }
+}
+
+#[test]
 fn nested_dotted_path() {
     let input = format!(
         "{{\"id\":\"p1\",\"page\":{{\"meta\":{{\"n\":3}},\"body\":{{\"text\":\"{RAW}\"}}}},\"text\":\"{RAW}\"}}\n"

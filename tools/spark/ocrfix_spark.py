@@ -64,7 +64,7 @@ def resolve(ocrfix):
     return ocrfix
 
 
-def main(argv=None):
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("input")
     ap.add_argument("output")
@@ -77,8 +77,16 @@ def main(argv=None):
         default=1,
         help="ocrfix threads per task (default 1: Spark runs one task per core)",
     )
-    ap.add_argument("extra", nargs="*", help="more ocrfix flags, after --")
-    args = ap.parse_args(argv)
+    ap.epilog = "More ocrfix flags go after --, e.g. -- --jsonl-edits edits"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = ap.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    args.extra = extra
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     conf = SparkConf().setAppName("ocrfix").setIfMissing("spark.master", "local[*]")
     sc = SparkContext(conf=conf)
     sc.setLogLevel("WARN")

@@ -45,10 +45,11 @@ def binary():
     return os.path.join(json.loads(meta.stdout)["target_directory"], "debug", "ocrfix")
 
 
-def pack(pages, path, reject=True):
+def pack(pages, path, reject=True, escapes=True):
     """One record per OCR page; every other record written with \\u escapes,
     plus fields ocrfix must leave alone. `reject`: add a record ocrfix
-    rejects and a blank line after the 49th record."""
+    rejects and a blank line after the 49th record. `escapes`: False
+    writes every record in plain UTF-8."""
     n = 0
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         for f in sorted(glob.glob(os.path.join(pages, "*.txt"))):
@@ -65,7 +66,7 @@ def pack(pages, path, reject=True):
                 "text": text,
                 "meta": {"chars": len(text), "score": 1.0},
             }
-            out.write(json.dumps(rec, ensure_ascii=(n % 2 == 1)) + "\n")
+            out.write(json.dumps(rec, ensure_ascii=escapes and n % 2 == 1) + "\n")
             n += 1
             if n == 50 and reject:
                 # A record ocrfix rejects (passed through) and a blank line.
