@@ -360,7 +360,8 @@ mod tests {
     use super::*;
 
     fn fixer(field: &str, edits: Option<&str>) -> JsonlFixer<'static> {
-        let p: &'static Pipeline = Box::leak(Box::new(Pipeline::default_pipeline().unwrap()));
+        static P: std::sync::OnceLock<Pipeline> = std::sync::OnceLock::new();
+        let p = P.get_or_init(|| Pipeline::default_pipeline().unwrap());
         JsonlFixer::new(p, field.parse().unwrap(), edits.map(str::to_string)).unwrap()
     }
 
@@ -489,6 +490,48 @@ mod tests {
         let p = Pipeline::default_pipeline().unwrap();
         assert!(JsonlFixer::new(&p, "a.t".parse().unwrap(), Some("a".into())).is_err());
         assert!(JsonlFixer::new(&p, "t".parse().unwrap(), Some("t".into())).is_err());
+    }
+
+    fn unquote(s: &str) -> String {
+        s[1..s.len() - 1].to_string()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the text (quotes, backslashes, control characters,
+        /// line breaks, astral characters) and however it is escaped, the
+        /// bytes around the field stay and the field decodes to the output.
+        #[test]
+        fn only_the_field_changes(
+            text in "([动员全区上下提效率争先锋实于奋斗，。,.:!?“”\"'\\\\ \n\t\u{1}\u{2028}😀a-z0-9]){0,40}",
+            ascii in proptest::bool::ANY,
+            num in "(1\\.0|1e5|-0|123456789012345678901234567890|2\\.50E-3)",
+        ) {
+            let f = fixer("text", None);
+            let encoded = if ascii {
+                text.chars().map(|c| match c {
+                    c if c.is_ascii() => unquote(&json_string(&c.to_string())),
+                    c => c.encode_utf16(&mut [0; 2]).iter().map(|u| format!("\\u{u:04x}")).collect(),
+                }).collect::<String>()
+            } else {
+                unquote(&json_string(&text))
+            };
+            let head = format!("{{\"n\": {num}, \"text\":");
+            let tail = " , \"z\":\"\\u00e9\\n\"}";
+            let line = format!("{head}\"{encoded}\"{tail}");
+            let want = f.pipeline.run(&text);
+            let Line::Record { output, text: got, outcome } = f.fix_line(line.as_bytes()) else {
+                panic!("rejected: {line}");
+            };
+            proptest::prop_assert_eq!(&got, &text);
+            proptest::prop_assert_eq!(&outcome.output, &want.output);
+            if !want.changed() {
+                proptest::prop_assert_eq!(&output, &line);
+            }
+            proptest::prop_assert!(output.starts_with(&head) && output.ends_with(&tail), "{}", output);
+            let middle = &output[head.len()..output.len() - tail.len()];
+            proptest::prop_assert_eq!(serde_json::from_str::<String>(middle).unwrap(), want.output);
+        }
     }
 
     #[test]
