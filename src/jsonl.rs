@@ -106,7 +106,7 @@ pub fn field_edits<'a>(text: &'a str, outcome: &'a Outcome) -> Vec<FieldEdit<'a>
 /// What became of one line.
 #[derive(Debug)]
 pub enum Line {
-    /// Empty or only whitespace: passed through as it is.
+    /// Empty or only spaces and tabs: passed through as it is.
     Blank,
     /// A record: `output` is the line to write (without its line end).
     Record {
@@ -161,7 +161,7 @@ impl<'p> JsonlFixer<'p> {
                 }
             }
         };
-        if line.trim().is_empty() {
+        if line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             return Line::Blank;
         }
         match self.fix_record(line) {
@@ -483,6 +483,9 @@ mod tests {
             "field a.t: unexpected end of hex escape"
         );
         assert!(matches!(f.fix_line(b"  \r"), Line::Blank));
+        assert!(matches!(f.fix_line(b""), Line::Blank));
+        // Only JSON's whitespace makes a blank line.
+        assert!(reason(&f, "\u{3000}".as_bytes()).starts_with("invalid JSON at column 1"));
     }
 
     #[test]
