@@ -46,7 +46,7 @@ if python3 -c 'import pyspark' 2>/dev/null; then
   start=$(date +%s.%N)
   python3 tools/spark/ocrfix_spark.py "$tmp/pages.jsonl" "$tmp/spark" --partitions 8 --ocrfix "$bin" 2>"$tmp/spark.log"
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
-  echo "spark local[*], 8 partitions (incl. ~6 s JVM start): $(rate "$secs")"
+  echo "spark local[*], 8 partitions (incl. Spark start-up): $(rate "$secs")"
   cat "$tmp"/spark/part-* | cmp -s "$tmp/out-1.jsonl" - && echo "spark output identical to one process"
 else
   echo "pyspark not installed: skipped"
