@@ -9,7 +9,8 @@ Exit codes:
   0  success; with --check: nothing would change
   1  --check only: at least one file would change
   2  an error: unreadable or invalid input, bad rules, bad arguments
-     (the other files are still processed)";
+     (the other files are still processed); with --jsonl, also when a
+     line was rejected (the other lines are still processed)";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -135,6 +136,27 @@ pub struct Args {
     /// Describe every pass and rule, and the rule files, then exit.
     #[arg(long, visible_alias = "list-rules")]
     pub explain: bool,
+
+    /// Read JSON Lines and correct the string at FIELD of each record (a
+    /// dotted path for nested fields, e.g. page.text); every other byte of
+    /// the record stays as it was. Reads standard input or the files named.
+    #[arg(long, value_name = "FIELD", conflicts_with_all = ["output", "write", "diff", "explain"])]
+    pub jsonl: Option<ocrfix::jsonl::FieldPath>,
+
+    /// With --jsonl: add the list of edits to each record as the top-level
+    /// field NAME (last; in place if the record has one).
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "jsonl",
+        conflicts_with = "check"
+    )]
+    pub jsonl_edits: Option<String>,
+
+    /// With --jsonl: write rejected lines to PATH instead of passing them
+    /// through unchanged.
+    #[arg(long, value_name = "PATH", requires = "jsonl")]
+    pub rejects: Option<PathBuf>,
 
     /// No summary or notes on standard error (errors still print).
     #[arg(short, long)]

@@ -2,6 +2,7 @@
 //! input or files, prints the chosen view, and computes the exit code.
 
 pub mod args;
+mod jsonl;
 mod walk;
 
 use anyhow::{bail, Context as _, Result};
@@ -139,6 +140,9 @@ fn run_inner(args: &Args) -> Result<u8> {
             .num_threads(n.max(1))
             .build_global()
             .context("cannot start worker threads")?;
+    }
+    if let Some(field) = &args.jsonl {
+        return jsonl::run(args, &pipeline, field);
     }
     let format = if args.diff {
         Format::Diff
