@@ -521,11 +521,11 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "line ends a sentence but fills the column: the paragraph goes on".into(),
         );
     }
-    if !unpunctuated(sa) && room >= 5.0 && c.indented(b) && !b_last {
+    if room >= 1.5 + slack(sa, sb) && c.indented(b) && !b_last {
         return Decision::Break(
             "paragraph-end",
             0.7,
-            "line stops far short of the column width and the next is indented: the final mark was lost".into(),
+            "line stops short of the column width and the next is indented: the final mark was lost".into(),
         );
     }
     if c.title(a) && !c.indented(a) && prev_ends {
