@@ -15,6 +15,7 @@ pub mod changes;
 pub mod chars;
 pub mod document;
 pub mod edit;
+pub mod eval;
 pub mod lexicon;
 pub mod passes;
 pub mod pipeline;
