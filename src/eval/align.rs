@@ -421,11 +421,43 @@ mod tests {
         use OpKind::*;
         let cases: &[(&str, &str, &[(OpKind, usize, usize)])] = &[
             ("bbabaaaa", "bbabaaa", &[(Delete, 7, 7)]),
-            ("abbabaaa", "baaaaaa", &[(Delete, 0, 0), (Replace, 2, 1), (Replace, 4, 3)]),
-            ("aabbaaaa", "bbabbaa", &[(Insert, 0, 0), (Replace, 0, 1), (Delete, 4, 5), (Delete, 5, 5)]),
+            (
+                "abbabaaa",
+                "baaaaaa",
+                &[(Delete, 0, 0), (Replace, 2, 1), (Replace, 4, 3)],
+            ),
+            (
+                "aabbaaaa",
+                "bbabbaa",
+                &[
+                    (Insert, 0, 0),
+                    (Replace, 0, 1),
+                    (Delete, 4, 5),
+                    (Delete, 5, 5),
+                ],
+            ),
             ("babbabab", "bbbbabb", &[(Replace, 1, 1), (Delete, 6, 6)]),
-            ("aababbab", "bbabaaa", &[(Replace, 0, 0), (Delete, 1, 1), (Replace, 5, 4), (Replace, 7, 6)]),
-            ("aabbbbba", "bbabaab", &[(Delete, 0, 0), (Delete, 1, 0), (Replace, 4, 2), (Replace, 6, 4), (Insert, 8, 6)]),
+            (
+                "aababbab",
+                "bbabaaa",
+                &[
+                    (Replace, 0, 0),
+                    (Delete, 1, 1),
+                    (Replace, 5, 4),
+                    (Replace, 7, 6),
+                ],
+            ),
+            (
+                "aabbbbba",
+                "bbabaab",
+                &[
+                    (Delete, 0, 0),
+                    (Delete, 1, 0),
+                    (Replace, 4, 2),
+                    (Replace, 6, 4),
+                    (Insert, 8, 6),
+                ],
+            ),
         ];
         for (a, b, want) in cases {
             let got: Vec<_> = editops(&chars(a), &chars(b))
