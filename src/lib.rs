@@ -16,6 +16,7 @@ pub mod chars;
 pub mod document;
 pub mod edit;
 pub mod eval;
+pub mod learn;
 pub mod lexicon;
 pub mod passes;
 pub mod pipeline;

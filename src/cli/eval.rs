@@ -100,6 +100,11 @@ pub struct EvalArgs {
     #[arg(long, value_name = "COLUMN")]
     pub group_by: Option<String>,
 
+    /// Only pages whose id is in this list (comma-separated ids or ranges
+    /// such as `021-040`).
+    #[arg(long, value_name = "IDS")]
+    pub pages: Option<String>,
+
     /// Manifest: TSV with a `page` column of ids [default: GOLD/../manifest.tsv].
     #[arg(long, value_name = "PATH", requires = "group_by")]
     pub manifest: Option<PathBuf>,
@@ -180,6 +185,7 @@ pub fn config(a: &EvalArgs) -> Result<Config> {
             Sep::Newline => ParaSep::Newline,
         },
         manifest,
+        pages: a.pages.clone(),
     })
 }
 

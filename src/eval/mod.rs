@@ -81,6 +81,21 @@ pub struct Config {
     pub para_sep: ParaSep,
     /// Manifest (TSV with a `page` column) and the column to group by.
     pub manifest: Option<(PathBuf, String)>,
+    /// Only these page ids (see [`id_selected`]).
+    pub pages: Option<String>,
+}
+
+/// Whether `id` is selected by `spec`: comma-separated ids or ranges
+/// `lo-hi` (compared as strings of the same length: `001-020`).
+pub fn id_selected(spec: &str, id: &str) -> bool {
+    spec.split(',')
+        .map(str::trim)
+        .any(|part| match part.split_once('-') {
+            Some((lo, hi)) if !lo.is_empty() && !hi.is_empty() => {
+                lo.len() == id.len() && lo <= id && id <= hi
+            }
+            _ => part == id,
+        })
 }
 
 /// The texts of one page, read and prepared.
@@ -181,7 +196,10 @@ pub fn evaluate(cfg: &Config) -> Result<Report> {
         None
     } else {
         let gp = gold_pattern_for(&cfg.gold, cfg.gold_pattern.as_ref())?;
-        let ids = ids_in(&cfg.gold, &gp)?;
+        let mut ids = ids_in(&cfg.gold, &gp)?;
+        if let Some(spec) = &cfg.pages {
+            ids.retain(|id| id_selected(spec, id));
+        }
         if ids.is_empty() {
             bail!(
                 "no gold files matching {} in {}",
@@ -375,7 +393,13 @@ impl Report {
         let idw = self
             .systems
             .iter()
-            .flat_map(|x| x.pages.iter().map(|(id, _)| id.chars().count()))
+            .flat_map(|x| {
+                x.pages
+                    .iter()
+                    .map(|(id, _)| id)
+                    .chain(x.groups.keys())
+                    .map(|id| id.chars().count())
+            })
             .max()
             .unwrap_or(5)
             .clamp(5, 40);
@@ -481,5 +505,15 @@ mod tests {
         assert_eq!(q.id_of("a.b.txt"), Some("a.b"));
         assert_eq!(q.id_of(".txt"), None);
         assert_eq!(q.file("7"), "7.txt");
+    }
+
+    #[test]
+    fn page_selection() {
+        assert!(id_selected("001-020", "005"));
+        assert!(!id_selected("001-020", "021"));
+        assert!(!id_selected("001-020", "0050"));
+        assert!(id_selected("003,007", "007"));
+        assert!(!id_selected("003,007", "070"));
+        assert!(id_selected("003, 010-012", "011"));
     }
 }
