@@ -119,12 +119,16 @@ pub fn render(report: &Report) -> String {
     s.push_str("</table>\n");
     for sys in &report.systems {
         let _ = writeln!(s, "<h2>{}</h2>", html_text(&sys.system.name));
-        for (t, (_, c)) in sys.texts.iter().zip(&sys.pages) {
+        for (i, (t, (_, c))) in sys.texts.iter().zip(&sys.pages).enumerate() {
+            let edits = c.edits_nows.map_or(String::new(), |e| {
+                format!(", fixed {}, introduced {}", e.fixed, e.introduced)
+            });
             let _ = writeln!(
                 s,
-                "<details class=page id=\"{}-{}\"><summary>{} — CER-nows {:.2}%, CER-ws {:.2}%, para F1 {:.3}</summary>",
+                "<details class=page id=\"{}-{}\"{}><summary>{} — CER-nows {:.2}%, CER-ws {:.2}%, para F1 {:.3}{edits}</summary>",
                 html_text(&sys.system.name),
                 html_text(&t.id),
+                if i == 0 { " open" } else { "" },
                 html_text(&t.id),
                 100.0 * c.cer_nows(),
                 100.0 * c.cer_ws(),
