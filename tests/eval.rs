@@ -1,5 +1,6 @@
 //! `ocrfix eval` and `ocrfix learn` from the command line, on small cases
 //! whose figures are computed by hand below (and agree with score.py).
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
 use assert_cmd::Command;
 use predicates::prelude::*;
