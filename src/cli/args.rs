@@ -62,7 +62,8 @@ pub enum Colour {
     name = "ocrfix",
     version,
     after_help = EXIT_HELP,
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
 )]
 pub struct Args {
     /// `eval` and `learn` (a file literally named `eval` or `learn` is

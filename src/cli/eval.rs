@@ -23,16 +23,14 @@ pub enum Sep {
     Newline,
 }
 
-/// Files are paired by an id: the gold pattern picks the ids from the gold
-/// folder's file names, the candidate pattern names each candidate file.
-/// A pattern contains `{id}`; a bare NAME means `{id}.NAME.txt`.
-///
-/// Exit codes: 0 scored, 2 an error (unreadable or missing files, bad
-/// arguments).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example (the dev corpus, ocrfix's output for the Tesseract flavour in out/):\n  \
-ocrfix eval --gold corpus/dev/pages out/ --ocr corpus/dev/pages --ocr-pattern tesseract --group-by severity"
+    after_help = "Files are paired by an id: the gold pattern picks the ids from the gold \
+folder's file names, the candidate and OCR patterns name the files to compare. A pattern contains \
+{id}; a bare NAME means {id}.NAME.txt.\n\n\
+Exit codes: 0 scored; 2 an error (unreadable or missing files, bad arguments).\n\n\
+Example (dev corpus, ocrfix's output for the Tesseract flavour in out/):\n  \
+ocrfix eval --gold corpus/dev/pages out --ocr corpus/dev/pages --ocr-pattern tesseract --group-by severity"
 )]
 pub struct EvalArgs {
     /// Folder of gold (proofread) texts, or one gold file.

@@ -1,7 +1,7 @@
 //! The figures of one page and their sums, defined as in the dev corpus's
 //! `score.py` so that both report the same numbers.
 
-use super::align::{distance, opcodes, Tag};
+use super::align::{distance, editops, to_opcodes, Tag};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -159,8 +159,15 @@ pub fn break_positions(s: &str, sep: ParaSep) -> Vec<usize> {
 /// For each position `0..=src.len()`, the corresponding position in `dst`
 /// under the alignment.
 pub fn align_map(src: &[char], dst: &[char]) -> Vec<usize> {
+    align_map_and_distance(src, dst).0
+}
+
+/// [`align_map`] and the distance (the alignment's length), from one
+/// alignment.
+fn align_map_and_distance(src: &[char], dst: &[char]) -> (Vec<usize>, usize) {
+    let ops = editops(src, dst);
     let mut m = vec![0; src.len() + 1];
-    for op in opcodes(src, dst) {
+    for op in to_opcodes(&ops, src.len(), dst.len()) {
         for k in op.src.clone() {
             m[k] = match op.tag {
                 Tag::Equal | Tag::Replace => op.dest.start + (k - op.src.start),
@@ -169,7 +176,7 @@ pub fn align_map(src: &[char], dst: &[char]) -> Vec<usize> {
         }
     }
     m[src.len()] = dst.len();
-    m
+    (m, ops.len())
 }
 
 const HAN_RANGES: &[(u32, u32)] = &[
@@ -296,12 +303,15 @@ impl EditCounts {
 struct Slots {
     at: Vec<Option<char>>,
     ins: BTreeMap<usize, Vec<char>>,
+    /// The distance of `hyp` to gold.
+    distance: usize,
 }
 
 fn slots(hyp: &[char], gold: &[char]) -> Slots {
     let mut at = vec![None; gold.len()];
     let mut ins: BTreeMap<usize, Vec<char>> = BTreeMap::new();
-    for op in opcodes(hyp, gold) {
+    let ops = editops(hyp, gold);
+    for op in to_opcodes(&ops, hyp.len(), gold.len()) {
         match op.tag {
             Tag::Equal | Tag::Replace => {
                 for k in 0..op.dest.len() {
@@ -315,7 +325,11 @@ fn slots(hyp: &[char], gold: &[char]) -> Slots {
             Tag::Insert => {}
         }
     }
-    Slots { at, ins }
+    Slots {
+        at,
+        ins,
+        distance: ops.len(),
+    }
 }
 
 /// Classifies every change from `raw` to `cand` as fixed, introduced or
@@ -324,8 +338,8 @@ pub fn edit_classes(raw: &[char], cand: &[char], gold: &[char]) -> EditCounts {
     let r = slots(raw, gold);
     let c = slots(cand, gold);
     let mut e = EditCounts {
-        raw_errors: distance(raw, gold),
-        cand_errors: distance(cand, gold),
+        raw_errors: r.distance,
+        cand_errors: c.distance,
         ..EditCounts::default()
     };
     for ((g, rc), cc) in gold.iter().zip(&r.at).zip(&c.at) {
@@ -456,7 +470,7 @@ pub fn score_page(gold: &str, cand: &str, raw: Option<&str>, sep: ParaSep) -> Co
     let (g1, c1) = (normws(gold), normws(cand));
     let gb: HashSet<usize> = break_positions(gold, sep).into_iter().collect();
     let cb_raw = break_positions(cand, sep);
-    let m = align_map(&c0, &g0);
+    let (m, ed_nows) = align_map_and_distance(&c0, &g0);
     let cb: HashSet<usize> = cb_raw
         .iter()
         .map(|&p| m[p])
@@ -467,7 +481,7 @@ pub fn score_page(gold: &str, cand: &str, raw: Option<&str>, sep: ParaSep) -> Co
         pages: 1,
         gold_chars: g0.len(),
         cand_chars: c0.len(),
-        ed_nows: distance(&c0, &g0),
+        ed_nows,
         gold_len_ws: g1.len(),
         ed_ws: distance(&c1, &g1),
         cjk_spaces: cjk_spaces(&cand_chars),
