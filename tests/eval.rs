@@ -324,6 +324,24 @@ fn html_report() {
     );
     assert!(s.contains("<td class=num>3.23</td>"), "total CER-nows");
     headless_browser_check(&html);
+    // --open hands the file to $BROWSER; one that cannot start is an error.
+    ocrfix()
+        .current_dir(tmp.path())
+        .env("BROWSER", "true")
+        .args(["eval", "--gold", "gold", "cand", "--open", "--html"])
+        .arg(&html)
+        .assert()
+        .success();
+    ocrfix()
+        .current_dir(tmp.path())
+        .env("BROWSER", "/nonexistent/browser")
+        .args(["eval", "--gold", "gold", "cand", "--open", "--html"])
+        .arg(&html)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot start /nonexistent/browser",
+        ));
 }
 
 /// Loads the report in headless Chromium when one is installed and checks
@@ -421,4 +439,89 @@ fn learn_keeps_pairs_seen_often_enough() {
         .success();
     let conf = fs::read_to_string(tmp.path().join("all/confusions.tsv")).unwrap();
     assert!(conf.contains("官\t宜\t"), "{conf}");
+}
+
+/// On the dev corpus (read in place from `../shared/corpus` when it is
+/// there, with Python and rapidfuzz for its `score.py`), every per-page
+/// count agrees with `score.py`: distances, paragraph breaks, and the
+/// fixed / introduced / neutral classification (here of RapidOCR's text
+/// taken as a "cleanup" of Tesseract's, which exercises every kind of
+/// change). Skipped, saying so, where the corpus or rapidfuzz is missing.
+#[test]
+fn agrees_with_score_py_on_the_dev_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let (score, pages) = (root.join("score.py"), root.join("dev/pages"));
+    if !score.is_file() || !pages.is_dir() {
+        eprintln!("skipped: no dev corpus at {}", root.display());
+        return;
+    }
+    let py = std::process::Command::new("python3")
+        .arg(&score)
+        .arg(&pages)
+        .arg(&pages)
+        .args(["-p", "rapidocr", "--edits", "tesseract", "--json"])
+        .output();
+    let py = match py {
+        Ok(o) if o.status.success() => o.stdout,
+        _ => {
+            eprintln!("skipped: score.py does not run here (python3 with rapidfuzz needed)");
+            return;
+        }
+    };
+    let py: Value = serde_json::from_slice(&py).unwrap();
+    let ours = ocrfix()
+        .args(["eval", "--gold"])
+        .arg(&pages)
+        .arg(&pages)
+        .args(["-p", "rapidocr", "--ocr"])
+        .arg(&pages)
+        .args(["--ocr-pattern", "tesseract", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let ours: Value = serde_json::from_slice(&ours).unwrap();
+    let py_pages = py["flavours"]["rapidocr"]["pages"].as_object().unwrap();
+    let our_pages = ours["systems"][0]["pages"].as_array().unwrap();
+    assert_eq!(py_pages.len(), our_pages.len());
+    let keys = [
+        "gold_chars",
+        "cand_chars",
+        "ed_nows",
+        "gold_len_ws",
+        "ed_ws",
+        "cjk_spaces",
+        "hw_punct",
+        "gold_breaks",
+        "cand_breaks",
+        "tp_breaks",
+    ];
+    let edit_keys = [
+        "raw_errors",
+        "cand_errors",
+        "fixed",
+        "introduced",
+        "neutral",
+    ];
+    for ours in our_pages {
+        let id = ours["id"].as_str().unwrap();
+        let theirs = &py_pages[id];
+        for k in keys {
+            assert_eq!(ours[k], theirs[k], "page {id}: {k}");
+        }
+        for mode in ["edits_nows", "edits_ws"] {
+            for k in edit_keys {
+                assert_eq!(ours[mode][k], theirs[mode][k], "page {id}: {mode}.{k}");
+            }
+        }
+    }
+    let (t, pt) = (
+        &ours["systems"][0]["total"],
+        &py["flavours"]["rapidocr"]["total"],
+    );
+    for k in ["cer_nows", "cer_ws", "para_f1"] {
+        let (a, b) = (t[k].as_f64().unwrap(), pt[k].as_f64().unwrap());
+        assert!((a - b).abs() < 5e-4, "{k}: {a} vs {b}");
+    }
 }
