@@ -3,8 +3,10 @@
 //!
 //! Both are computed with Hyyrö's bit-parallel algorithm (64 matrix cells
 //! per word operation, so a 3,000 × 3,000 page costs about 140,000 word
-//! steps), the alignment with Hirschberg's divide and conquer once the bit
-//! matrix would pass 1 MiB, so memory stays small for long documents. Tests
+//! steps), restricted to Ukkonen's band around the diagonal (as wide as the
+//! distance) where the whole matrix is not needed; the alignment switches to
+//! Hirschberg's divide and conquer once the bit matrix would pass 1 MiB, so
+//! memory stays small for long documents. Tests
 //! check both against plain dynamic programming and the distance against
 //! the `rapidfuzz` crate.
 //!
@@ -65,7 +67,15 @@ pub fn distance(s1: &[char], s2: &[char]) -> usize {
     if pat.is_empty() {
         return text.len();
     }
-    last_row(pat, text, text.len())[pat.len()]
+    // Ukkonen's doubling: a result within the band is exact.
+    let mut k = (text.len() - pat.len()).max(32);
+    loop {
+        let d = banded_last_row(pat, text, text.len(), k)[pat.len()];
+        if d <= k || k >= text.len() {
+            return d;
+        }
+        k = k.saturating_mul(2);
+    }
 }
 
 /// The edit operations of one optimal alignment, in order.
@@ -204,7 +214,8 @@ fn bit(v: &[u64], i: usize) -> bool {
 }
 
 /// `D[i][rows]` for every `i` in `0..=s1.len()`: the distance of each prefix
-/// of `s1` to `s2[..rows]`.
+/// of `s1` to `s2[..rows]` (the unbanded reference for the tests).
+#[cfg(test)]
 fn last_row(s1: &[char], s2: &[char], rows: usize) -> Vec<usize> {
     let mut out = Vec::with_capacity(s1.len() + 1);
     out.push(rows);
@@ -225,6 +236,71 @@ fn last_row(s1: &[char], s2: &[char], rows: usize) -> Vec<usize> {
             }
         }
     });
+    out
+}
+
+/// Like [`last_row`], but only cells within `k` of the diagonal
+/// (`|i - j| <= k`) are computed, whole 64-bit words at a time; cells
+/// outside the band are taken to grow by one per step, so every value is an
+/// upper bound and the value of any cell with a path of cost ≤ `k` through
+/// the band is exact. Values the band never reaches are `usize::MAX / 4`.
+fn banded_last_row(s1: &[char], s2: &[char], rows: usize, k: usize) -> Vec<usize> {
+    let n = s1.len();
+    if rows == 0 || n == 0 {
+        return (0..=n).map(|i| i + rows).collect();
+    }
+    let big = usize::MAX / 4;
+    let mut out = vec![big; n + 1];
+    out[0] = rows;
+    let pm = PatternMasks::new(s1);
+    let words = pm.words;
+    let mut vp = vec![u64::MAX; words];
+    let mut vn = vec![0u64; words];
+    let zeros = vec![0u64; words];
+    // First word in the band, and D[first * 64][j].
+    let (mut first, mut base) = (0usize, 0usize);
+    let mut last = 0usize;
+    for (r, &c) in s2.iter().take(rows).enumerate() {
+        let j = r + 1;
+        let lo = j.saturating_sub(k).max(1);
+        let hi = (j + k).min(n);
+        if lo > hi {
+            // The band has left the pattern: no cell of this row is within k.
+            return out;
+        }
+        let (fw, lw) = ((lo - 1) / 64, (hi - 1) / 64);
+        while first < fw {
+            // The word leaves the band: carry its column sum into the base.
+            base = base + vp[first].count_ones() as usize - vn[first].count_ones() as usize;
+            first += 1;
+        }
+        base += 1;
+        last = lw;
+        let eq = pm.get(c).unwrap_or(&zeros);
+        let (mut hp_carry, mut hn_carry) = (1u64, 0u64);
+        for w in first..=lw {
+            let (vpw, vnw) = (vp[w], vn[w]);
+            let x = eq[w] | hn_carry;
+            let d0 = ((x & vpw).wrapping_add(vpw) ^ vpw) | x | vnw;
+            let hp = vnw | !(d0 | vpw);
+            let hn = vpw & d0;
+            let hp_s = (hp << 1) | hp_carry;
+            let hn_s = (hn << 1) | hn_carry;
+            hp_carry = hp >> 63;
+            hn_carry = hn >> 63;
+            vp[w] = hn_s | !(d0 | hp_s);
+            vn[w] = hp_s & d0;
+        }
+    }
+    let mut d = base;
+    for i in first * 64..n.min((last + 1) * 64) {
+        if bit(&vp, i) {
+            d += 1;
+        } else if bit(&vn, i) {
+            d -= 1;
+        }
+        out[i + 1] = d;
+    }
     out
 }
 
@@ -253,11 +329,18 @@ fn align(s1: &[char], s2: &[char], sp: usize, dp: usize, max: usize, out: &mut V
     }
     // Hirschberg: split s2 in the middle, find where s1 splits on an optimal
     // path (the first such position), align both halves.
+    // Only cells within the distance of the diagonal can be on an optimal
+    // path, so the rows are computed in that band.
+    let band = if max >= s1.len().max(s2.len()) {
+        distance(s1, s2)
+    } else {
+        max
+    };
     let s2_mid = s2.len() / 2;
-    let left = last_row(s1, s2, s2_mid);
+    let left = banded_last_row(s1, s2, s2_mid, band);
     let r1: Vec<char> = s1.iter().rev().copied().collect();
     let r2: Vec<char> = s2[s2_mid..].iter().rev().copied().collect();
-    let right = last_row(&r1, &r2, r2.len());
+    let right = banded_last_row(&r1, &r2, r2.len(), band);
     let n = s1.len();
     let mut best = (usize::MAX, 0, 0, 0);
     for s1_mid in 1..=n {
@@ -516,6 +599,23 @@ mod tests {
     }
 
     proptest! {
+        /// Within a band at least as wide as the distance, the banded row
+        /// equals the full row wherever a cell is within the distance.
+        #[test]
+        fn banded_rows_are_exact_where_it_matters(a in "[abc中]{1,200}", b in "[abc中]{1,200}", extra in 0usize..40) {
+            let (a, b) = (chars(&a), chars(&b));
+            let d = dp_distance(&a, &b);
+            let rows = b.len() / 2;
+            let full = last_row(&a, &b, rows);
+            let banded = banded_last_row(&a, &b, rows, d + extra);
+            for i in 0..=a.len() {
+                prop_assert!(banded[i] >= full[i]);
+                if full[i] <= d + extra && i.abs_diff(rows) <= d + extra {
+                    prop_assert_eq!(banded[i], full[i], "i = {}", i);
+                }
+            }
+        }
+
         #[test]
         fn alignment_is_optimal_and_valid(a in "[abc中文，]{0,150}", b in "[abc中文，]{0,150}") {
             let (a, b) = (chars(&a), chars(&b));
