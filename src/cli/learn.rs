@@ -9,14 +9,16 @@ use ocrfix::learn::{self, PagePair};
 use ocrfix::Rules;
 use std::path::PathBuf;
 
-/// Aligns each OCR page to its gold, counts the character confusions and
-/// writes them as a rules folder (confusions.tsv, context.tsv when any, and
-/// learned.md, a summary with the punctuation and spacing habits). Use it
-/// with `ocrfix --rules DIR`.
-///
-/// Pairs are kept only when seen at least --min-count times and when the
-/// pipeline with them does not change the gold pages themselves.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Aligns each OCR page to its gold and counts the character confusions; writes \
+confusions.tsv (pairs with ocr:N), context.tsv (a substitution in a context whose wrong form never \
+occurs in the gold; only when there is one) and learned.md (what was kept and dropped, and the \
+punctuation and spacing habits, which no rule table takes). A pair or rule is kept only when seen \
+--min-count times and when the pipeline with it leaves the gold pages unchanged.\n\n\
+Example:\n  ocrfix learn --gold pages --ocr pages --ocr-pattern tesseract -o rules/learned/\n  \
+ocrfix --rules rules/learned/ scan.txt"
+)]
 pub struct LearnArgs {
     /// Folder of gold (proofread) pages.
     #[arg(long, value_name = "DIR")]
