@@ -1,6 +1,6 @@
 //! Command-line arguments.
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use ocrfix::text_io::InputEncoding;
 use std::path::PathBuf;
 
@@ -59,8 +59,19 @@ pub enum Colour {
 /// With no PATH (or `-`), reads standard input and writes the corrected text
 /// to standard output.
 #[derive(Debug, Parser)]
-#[command(name = "ocrfix", version, after_help = EXIT_HELP)]
+#[command(
+    name = "ocrfix",
+    version,
+    after_help = EXIT_HELP,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
 pub struct Args {
+    /// `eval` and `learn` (a file literally named `eval` or `learn` is
+    /// written `./eval`).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files or folders to fix; `-` or nothing reads standard input.
     pub paths: Vec<PathBuf>,
 
@@ -161,4 +172,14 @@ pub struct Args {
     /// No summary or notes on standard error (errors still print).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score texts against proofread gold: character error rates, paragraph
+    /// breaks, and (with --ocr) what the cleanup's edits did.
+    Eval(crate::cli::eval::EvalArgs),
+    /// Learn an archive's OCR confusions from proofread pages and write them
+    /// as a rules folder for --rules.
+    Learn(crate::cli::learn::LearnArgs),
 }

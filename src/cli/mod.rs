@@ -2,7 +2,9 @@
 //! input or files, prints the chosen view, and computes the exit code.
 
 pub mod args;
+pub mod eval;
 mod jsonl;
+pub mod learn;
 mod walk;
 
 use anyhow::{bail, Context as _, Result};
@@ -116,7 +118,12 @@ fn explain(p: &Pipeline) -> String {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    match run_inner(&args) {
+    let result = match &args.command {
+        Some(args::Command::Eval(a)) => eval::run(a),
+        Some(args::Command::Learn(a)) => learn::run(a),
+        None => run_inner(&args),
+    };
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("ocrfix: error: {e:#}");
