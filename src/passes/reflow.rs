@@ -451,6 +451,23 @@ fn enumeration(s: &str) -> Option<&str> {
     re.find(s).map(|m| m.as_str())
 }
 
+/// The opening of a news lead or photo credit at the start of a line
+/// (`本报讯`, `本报北京1月1日电`, `据新华社…电`, `（新华社记者…摄）`): a
+/// paragraph starts there. `本报讯` is certain wherever it stands; the
+/// others could follow a line break inside a sentence (`据` / `本报记者了解`),
+/// so they need a short line before them.
+fn news_lead(s: &str) -> Option<(&str, bool)> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:(本报讯)|据?(?:本报|新华社|中新社)|[（(](?:新华社|本报|中新社)记者)",
+        )
+        .expect("static regex is valid")
+    });
+    let c = re.captures(s)?;
+    Some((c.get(0)?.as_str(), c.get(1).is_some()))
+}
+
 /// Inside a run: join line `i` to line `i + 1`, or start a paragraph.
 fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
     let (a, b) = (&lines[i], &lines[i + 1]);
@@ -464,6 +481,15 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
         );
     }
     let room = c.w - a.width;
+    if let Some((m, strong)) = news_lead(sb) {
+        if strong || room >= 1.5 + slack(sa, sb) {
+            return Decision::Break(
+                "paragraph-end",
+                0.8,
+                format!("next line starts a news lead or credit '{m}'"),
+            );
+        }
+    }
     if let Some(m) = enumeration(sb) {
         if ends_sentence(sa)
             || matches!(last_char(sa), Some('；' | '：' | '）' | ';' | ':' | ')'))
