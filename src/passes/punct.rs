@@ -643,6 +643,11 @@ impl Punct {
         })
     }
 
+    /// Decides the ASCII brackets of a unit. A bracket made full-width is
+    /// Chinese context for its neighbours (`记者 ((((`, `提效率))((`), so the
+    /// decisions are repeated until none is added: a second run of the pass
+    /// then finds nothing new. Decisions only ever add, so this ends; a
+    /// sweep in text order settles chains running left to right in one go.
     fn parens(&self, u: &Unit, actions: &mut [Option<Action>]) {
         let mut stack: Vec<usize> = Vec::new();
         let mut pairs = Vec::new();
@@ -658,6 +663,9 @@ impl Punct {
             }
         }
         lone.extend(stack);
+        // Pairs by opening position, lone brackets by position: text order.
+        pairs.sort_unstable();
+        lone.sort_unstable();
         let paren = |i: usize, conf: f32, reason: String| {
             let full = if matches!(u.cs[i].1, '(' | '〈' | '《' | '【' | '〔') {
                 "（"
@@ -673,53 +681,73 @@ impl Punct {
                 eat_spaces: None,
             }
         };
-        for (o, c) in pairs {
-            let ascii = [o, c].into_iter().filter(|&k| u.cs[k].1.is_ascii());
-            if u.protected(o..o + 1) || u.protected(c..c + 1) {
-                continue;
-            }
-            let inner: String = u.cs[o + 1..c].iter().map(|&(_, ch)| ch).take(12).collect();
-            let before = u.ch(u.left(o));
-            let conf = if u.has_han(o + 1..c) {
-                0.9
-            } else if u.zh_at(u.left(o)) || (before.is_none() && u.zh_at(u.right(c))) {
-                0.8
-            } else {
-                continue;
-            };
-            let reason = format!("'(' … ')' around '{inner}' in Chinese text");
-            for k in ascii.collect::<Vec<_>>() {
-                actions[k] = Some(paren(k, conf, reason.clone()));
-            }
-        }
-        for i in lone {
-            let c = u.cs[i].1;
-            if !c.is_ascii() || u.protected(i..i + 1) {
-                continue;
-            }
-            if c == ')' {
-                let l = u.ch(u.left(i));
-                if !u.zh_at(u.left(i)) {
+        // Brackets this function made full-width so far.
+        let mut made = vec![false; u.cs.len()];
+        let mut pair_done = vec![false; pairs.len()];
+        let mut lone_done = vec![false; lone.len()];
+        let zh = |made: &[bool], k: Option<usize>| u.zh_at(k) || k.is_some_and(|k| made[k]);
+        loop {
+            let mut added = false;
+            for (p, &(o, c)) in pairs.iter().enumerate() {
+                if pair_done[p] || u.protected(o..o + 1) || u.protected(c..c + 1) {
                     continue;
                 }
-                let reason = format!("unpaired ')' after {} in Chinese text", shown(l));
-                if let Some(o) = misread_opener(u, i) {
-                    let r = format!(
-                        "'{}' … ')' in Chinese text: an opening '（' misread as '{}'",
-                        u.cs[o].1, u.cs[o].1
-                    );
-                    actions[o] = Some(paren(o, 0.75, r.clone()));
-                    actions[i] = Some(paren(i, 0.75, r));
+                let before = u.ch(u.left(o));
+                let conf = if u.has_han(o + 1..c) {
+                    0.9
+                } else if zh(&made, u.left(o)) || (before.is_none() && zh(&made, u.right(c))) {
+                    0.8
                 } else {
-                    actions[i] = Some(paren(i, 0.7, reason));
+                    continue;
+                };
+                pair_done[p] = true;
+                added = true;
+                let inner: String = u.cs[o + 1..c].iter().map(|&(_, ch)| ch).take(12).collect();
+                let reason = format!("'(' … ')' around '{inner}' in Chinese text");
+                for k in [o, c] {
+                    if u.cs[k].1.is_ascii() {
+                        made[k] = true;
+                        actions[k] = Some(paren(k, conf, reason.clone()));
+                    }
                 }
-            } else {
-                let r = u.ch(u.right(i));
-                let l = u.ch(u.left(i));
-                if u.zh_at(u.left(i)) || (r.is_some_and(is_han) && l.is_none()) {
+            }
+            for (q, &i) in lone.iter().enumerate() {
+                let c = u.cs[i].1;
+                if lone_done[q] || !c.is_ascii() || u.protected(i..i + 1) {
+                    continue;
+                }
+                if c == ')' {
+                    if !zh(&made, u.left(i)) {
+                        continue;
+                    }
+                    if let Some(o) = misread_opener(u, i) {
+                        let r = format!(
+                            "'{}' … ')' in Chinese text: an opening '（' misread as '{}'",
+                            u.cs[o].1, u.cs[o].1
+                        );
+                        made[o] = true;
+                        actions[o] = Some(paren(o, 0.75, r.clone()));
+                        actions[i] = Some(paren(i, 0.75, r));
+                    } else {
+                        let l = u.ch(u.left(i));
+                        let reason = format!("unpaired ')' after {} in Chinese text", shown(l));
+                        actions[i] = Some(paren(i, 0.7, reason));
+                    }
+                } else {
+                    let r = u.ch(u.right(i));
+                    let l = u.ch(u.left(i));
+                    if !(zh(&made, u.left(i)) || (r.is_some_and(is_han) && l.is_none())) {
+                        continue;
+                    }
                     let reason = format!("unpaired '(' before {} in Chinese text", shown(r));
                     actions[i] = Some(paren(i, 0.7, reason));
                 }
+                made[i] = true;
+                lone_done[q] = true;
+                added = true;
+            }
+            if !added {
+                break;
             }
         }
     }
