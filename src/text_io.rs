@@ -52,6 +52,22 @@ impl InputEncoding {
     }
 }
 
+/// The input holds a NUL byte: it is binary, not text. A typed error so
+/// callers can tell it from other read errors (a walk skips such files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BinaryData {
+    /// Byte offset of the first NUL in the raw input.
+    pub at: usize,
+}
+
+impl std::fmt::Display for BinaryData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "binary data (NUL byte) at byte {}", self.at)
+    }
+}
+
+impl std::error::Error for BinaryData {}
+
 /// How the input's text was framed, so the output can be framed the same.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Framing {
@@ -132,9 +148,11 @@ impl<R: BufRead> ChunkReader<R> {
                 }
             }
         }
-        if bytes.contains(&0) {
-            let at = self.raw_pos + bytes.iter().position(|&b| b == 0).unwrap_or(0);
-            bail!("binary data (NUL byte) at byte {at}");
+        if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+            return Err(BinaryData {
+                at: self.raw_pos + nul,
+            }
+            .into());
         }
         out.reserve(
             self.decoder
@@ -331,6 +349,10 @@ mod tests {
     #[test]
     fn nul_byte_is_binary() {
         let err = chunks(b"abc\0def", InputEncoding::Utf8, 100, 1000).unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<BinaryData>(),
+            Some(&BinaryData { at: 3 })
+        );
         assert!(err.to_string().contains("binary"), "{err}");
     }
 }
