@@ -223,17 +223,15 @@ impl<R: BufRead> ChunkReader<R> {
                 if complete {
                     break;
                 }
-                // One line longer than the maximum: cut after a sentence end.
-                let cut = text[text.len() / 2..]
+                // One line longer than the maximum: cut after a sentence end
+                // in its second half (halfway rounded down to a character).
+                let mut half = text.len() / 2;
+                while !text.is_char_boundary(half) {
+                    half -= 1;
+                }
+                let cut = text[half..]
                     .rfind(['。', '！', '？', '\n'])
-                    .map(|i| {
-                        text.len() / 2
-                            + i
-                            + text[text.len() / 2 + i..]
-                                .chars()
-                                .next()
-                                .map_or(1, char::len_utf8)
-                    })
+                    .map(|i| half + i + text[half + i..].chars().next().map_or(1, char::len_utf8))
                     .unwrap_or(text.len());
                 self.carry = text.split_off(cut);
                 break;
@@ -312,6 +310,18 @@ mod tests {
         assert!(v.iter().all(|c| c.text.len() <= 40 + 4096));
         let joined: String = v.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn long_line_is_cut_on_a_character_boundary() {
+        // Halfway through the buffer falls inside a three-byte character
+        // (it panicked on a 100 MB line).
+        for pad in 0..3 {
+            let text = format!("{}{}", "a".repeat(pad), "甲乙丙丁，戊己。".repeat(40));
+            let (v, _) = chunks(text.as_bytes(), InputEncoding::Utf8, 10, 100).unwrap();
+            let joined: String = v.iter().map(|c| c.text.as_str()).collect();
+            assert_eq!(joined, text);
+        }
     }
 
     #[test]
