@@ -65,22 +65,24 @@ impl SourceMap {
         if applied.is_empty() {
             return;
         }
-        let old = std::mem::take(&mut self.segs);
+        // Old segments are moved into the new list, edits and all: nothing
+        // is cloned but the new edits.
+        let mut old = std::mem::take(&mut self.segs);
         let mut out: Vec<Change> = Vec::with_capacity(old.len() + applied.len());
         let mut i = 0;
         let mut shift: isize = 0; // new − current, for edits passed
         let mut delta: isize = 0; // current − input, for old segments passed
-        let shifted = |c: &Change, shift: isize| Change {
+        let shifted = |c: &mut Change, shift: isize| Change {
             input: c.input.clone(),
             output: (c.output.start as isize + shift) as usize
                 ..(c.output.end as isize + shift) as usize,
-            edits: c.edits.clone(),
+            edits: std::mem::take(&mut c.edits),
         };
         for e in applied {
             let r = &e.range;
             while i < old.len() && !conflicts(&old[i].output, r) && old[i].output.end <= r.start {
                 delta += old[i].output.len() as isize - old[i].input.len() as isize;
-                out.push(shifted(&old[i], shift));
+                out.push(shifted(&mut old[i], shift));
                 i += 1;
             }
             let mut lo = r.start;
@@ -89,13 +91,13 @@ impl SourceMap {
             let mut edits = Vec::new();
             let first = i;
             while i < old.len() && conflicts(&old[i].output, r) {
-                let s = &old[i];
+                let s = &mut old[i];
                 if i == first && s.output.start <= lo {
                     lo = s.output.start;
                     in_lo = s.input.start;
                 }
                 delta += s.output.len() as isize - s.input.len() as isize;
-                edits.extend(s.edits.iter().cloned());
+                edits.append(&mut s.edits);
                 i += 1;
             }
             let in_hi = if i > first && old[i - 1].output.end >= hi {
@@ -114,7 +116,7 @@ impl SourceMap {
             });
             shift += e.replacement.len() as isize - r.len() as isize;
         }
-        for s in &old[i..] {
+        for s in &mut old[i..] {
             out.push(shifted(s, shift));
         }
         self.segs = out;

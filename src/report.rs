@@ -21,20 +21,34 @@ pub struct Place<'a> {
 }
 
 /// Finds 1-based line and 1-based character column of byte offsets.
+/// Offsets asked in increasing order on one line are counted from the
+/// previous one, so many edits on one huge line cost linear time.
 struct LineIndex {
     starts: Vec<usize>,
+    /// The last offset located: (byte offset, 0-based line, 0-based column).
+    last: (usize, usize, usize),
 }
 
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            last: (0, 0, 0),
+        }
     }
 
-    fn locate(&self, text: &str, pos: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= pos) - 1;
-        let col = text[self.starts[line]..pos].chars().count();
+    fn locate(&mut self, text: &str, pos: usize) -> (usize, usize) {
+        // `starts[0]` is 0, so the partition point is at least 1 and at
+        // most `starts.len()`: `line` indexes `starts`.
+        let line = self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
+        let (from, base) = match self.last {
+            (p, l, c) if l == line && p <= pos => (p, c),
+            _ => (self.starts[line], 0),
+        };
+        let col = base + text.get(from..pos).map_or(0, |s| s.chars().count());
+        self.last = (pos, line, col);
         (line + 1, col + 1)
     }
 }
@@ -78,7 +92,7 @@ fn summary(e: &Edit) -> EditSummary {
 
 /// Every change and suggestion of `out`, in input order.
 pub fn records<'a>(place: Place<'a>, out: &'a Outcome) -> Vec<Record<'a>> {
-    let idx = LineIndex::new(place.input);
+    let mut idx = LineIndex::new(place.input);
     let mut recs = Vec::with_capacity(out.changes.len() + out.suggestions.len());
     let mut make = |kind: &'static str,
                     input: &Range<usize>,

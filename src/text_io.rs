@@ -52,6 +52,22 @@ impl InputEncoding {
     }
 }
 
+/// The input holds a NUL byte: it is binary, not text. A typed error so
+/// callers can tell it from other read errors (a walk skips such files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BinaryData {
+    /// Byte offset of the first NUL in the raw input.
+    pub at: usize,
+}
+
+impl std::fmt::Display for BinaryData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "binary data (NUL byte) at byte {}", self.at)
+    }
+}
+
+impl std::error::Error for BinaryData {}
+
 /// How the input's text was framed, so the output can be framed the same.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Framing {
@@ -132,9 +148,11 @@ impl<R: BufRead> ChunkReader<R> {
                 }
             }
         }
-        if bytes.contains(&0) {
-            let at = self.raw_pos + bytes.iter().position(|&b| b == 0).unwrap_or(0);
-            bail!("binary data (NUL byte) at byte {at}");
+        if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+            return Err(BinaryData {
+                at: self.raw_pos + nul,
+            }
+            .into());
         }
         out.reserve(
             self.decoder
@@ -205,17 +223,15 @@ impl<R: BufRead> ChunkReader<R> {
                 if complete {
                     break;
                 }
-                // One line longer than the maximum: cut after a sentence end.
-                let cut = text[text.len() / 2..]
+                // One line longer than the maximum: cut after a sentence end
+                // in its second half (halfway rounded down to a character).
+                let mut half = text.len() / 2;
+                while !text.is_char_boundary(half) {
+                    half -= 1;
+                }
+                let cut = text[half..]
                     .rfind(['。', '！', '？', '\n'])
-                    .map(|i| {
-                        text.len() / 2
-                            + i
-                            + text[text.len() / 2 + i..]
-                                .chars()
-                                .next()
-                                .map_or(1, char::len_utf8)
-                    })
+                    .map(|i| half + i + text[half + i..].chars().next().map_or(1, char::len_utf8))
                     .unwrap_or(text.len());
                 self.carry = text.split_off(cut);
                 break;
@@ -297,6 +313,18 @@ mod tests {
     }
 
     #[test]
+    fn long_line_is_cut_on_a_character_boundary() {
+        // Halfway through the buffer falls inside a three-byte character
+        // (it panicked on a 100 MB line).
+        for pad in 0..3 {
+            let text = format!("{}{}", "a".repeat(pad), "甲乙丙丁，戊己。".repeat(40));
+            let (v, _) = chunks(text.as_bytes(), InputEncoding::Utf8, 10, 100).unwrap();
+            let joined: String = v.iter().map(|c| c.text.as_str()).collect();
+            assert_eq!(joined, text);
+        }
+    }
+
+    #[test]
     fn invalid_utf8_names_the_byte() {
         let err = chunks(b"ab\ncd\xFFe", InputEncoding::Utf8, 100, 1000).unwrap_err();
         assert!(
@@ -331,6 +359,10 @@ mod tests {
     #[test]
     fn nul_byte_is_binary() {
         let err = chunks(b"abc\0def", InputEncoding::Utf8, 100, 1000).unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<BinaryData>(),
+            Some(&BinaryData { at: 3 })
+        );
         assert!(err.to_string().contains("binary"), "{err}");
     }
 }

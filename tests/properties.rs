@@ -92,3 +92,190 @@ proptest! {
         prop_assert_eq!(pipeline().run(&s).output, s);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Mutated real pages: the repository's sample page and fixture inputs (and
+// the dev corpus pages when `../shared/corpus` is beside the repository),
+// cut into snippets and mutated the way OCR damages text.
+
+fn pages() -> &'static Vec<String> {
+    static P: OnceLock<Vec<String>> = OnceLock::new();
+    P.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("examples/zibo-excerpt.md")];
+        for dir in std::fs::read_dir(root.join("fixtures")).unwrap().flatten() {
+            for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                if f.path().to_string_lossy().ends_with(".in.txt") {
+                    files.push(f.path());
+                }
+            }
+        }
+        // Read in place at test time, never copied into the repository.
+        let corpus = root.join("../shared/corpus/dev/pages");
+        if let Ok(rd) = std::fs::read_dir(&corpus) {
+            let mut more: Vec<_> = rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            more.sort();
+            files.extend(more.into_iter().take(60));
+        }
+        files.sort();
+        files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .filter(|t| !t.is_empty())
+            .collect()
+    })
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Delete(usize, usize),
+    Duplicate(usize, usize),
+    Insert(usize, &'static str),
+    Replace(usize, &'static str),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let piece = prop_oneof![
+        Just(","),
+        Just("."),
+        Just(" "),
+        Just("\n"),
+        Just("\n\n"),
+        Just("\""),
+        Just("("),
+        Just(")"),
+        Just("·"),
+        Just("..."),
+        Just("于"),
+        Just("干"),
+        Just("**"),
+        Just("# "),
+        Just("|"),
+        Just("\u{feff}"),
+        Just("\r"),
+    ];
+    prop_oneof![
+        (any::<usize>(), 1..40usize).prop_map(|(a, n)| Mutation::Delete(a, n)),
+        (any::<usize>(), 1..80usize).prop_map(|(a, n)| Mutation::Duplicate(a, n)),
+        (any::<usize>(), piece.clone()).prop_map(|(a, p)| Mutation::Insert(a, p)),
+        (any::<usize>(), piece).prop_map(|(a, p)| Mutation::Replace(a, p)),
+    ]
+}
+
+/// The char boundary at or before `at % (len + 1)`.
+fn boundary(s: &str, at: usize) -> usize {
+    let mut i = at % (s.len() + 1);
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn mutate(mut s: String, muts: &[Mutation]) -> String {
+    for m in muts {
+        match *m {
+            Mutation::Delete(a, n) => {
+                let a = boundary(&s, a);
+                let b = boundary(&s, a + n * 3);
+                if b > a {
+                    s.replace_range(a..b, "");
+                }
+            }
+            Mutation::Duplicate(a, n) => {
+                let a = boundary(&s, a);
+                let b = boundary(&s, a + n * 3).max(a);
+                let copy = s[a..b].to_string();
+                s.insert_str(b, &copy);
+            }
+            Mutation::Insert(a, p) => {
+                let a = boundary(&s, a);
+                s.insert_str(a, p);
+            }
+            Mutation::Replace(a, p) => {
+                let a = boundary(&s, a);
+                let b = s[a..].chars().next().map_or(a, |c| a + c.len_utf8());
+                s.replace_range(a..b, p);
+            }
+        }
+    }
+    s
+}
+
+/// A snippet of a page (up to ~3 KB starting anywhere) with 0–12 mutations.
+fn mutated_page() -> impl Strategy<Value = String> {
+    (
+        any::<usize>(),
+        any::<usize>(),
+        200..3000usize,
+        prop::collection::vec(mutation(), 0..12),
+    )
+        .prop_map(|(which, at, len, muts)| {
+            let p = &pages()[which % pages().len()];
+            let a = boundary(p, at);
+            let b = boundary(p, a + len).max(a);
+            mutate(p[a..b].to_string(), &muts)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_pages_rebuild_and_are_idempotent(s in mutated_page()) {
+        let out = pipeline().run(&s);
+        prop_assert_eq!(rebuild(&s, &out), out.output.clone());
+        let twice = pipeline().run(&out.output);
+        prop_assert_eq!(&twice.output, &out.output);
+        prop_assert!(twice.changes.is_empty());
+    }
+
+    #[test]
+    fn unicode_without_chinese_passes_through(
+        s in "[^\\p{Han}\\p{Ideographic}\\u{2e80}-\\u{2fdf}\\u{3000}-\\u{9fff}\\u{f900}-\\u{faff}\\u{fe30}-\\u{fe4f}\\u{ff00}-\\u{ffef}\\u{20000}-\\u{323af}]{0,300}"
+    ) {
+        // No Han character nor CJK mark (ocrfix counts whole blocks,
+        // assigned or not), so nothing reads as Chinese text.
+        prop_assert_eq!(pipeline().run(&s).output, s);
+    }
+}
+
+/// The CLI over a folder of mutated pages: `-j 1` and `-j 4` print the same
+/// bytes (valid UTF-8) and write the same files.
+#[test]
+fn cli_output_is_identical_for_any_thread_count() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let mut runner = TestRunner::deterministic();
+    for i in 0..40 {
+        let text = mutated_page().new_tree(&mut runner).unwrap().current();
+        std::fs::write(src.join(format!("p{i:02}.txt")), text).unwrap();
+    }
+    let run = |jobs: &str, out: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_ocrfix"))
+            .args(["--format", "json", "-j", jobs, "-o"])
+            .arg(tmp.path().join(out))
+            .arg(&src)
+            .output()
+            .unwrap();
+        assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+        String::from_utf8(o.stdout).expect("output is UTF-8")
+    };
+    let one = run("1", "o1");
+    let four = run("4", "o4");
+    assert!(one.lines().count() > 40, "too few edits to compare");
+    assert_eq!(one, four);
+    for i in 0..40 {
+        let name = format!("p{i:02}.txt");
+        let a = std::fs::read(tmp.path().join("o1").join(&name)).unwrap();
+        let b = std::fs::read(tmp.path().join("o4").join(&name)).unwrap();
+        assert!(std::str::from_utf8(&a).is_ok());
+        assert_eq!(a, b, "{name}");
+    }
+}

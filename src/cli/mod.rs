@@ -10,7 +10,7 @@ mod walk;
 use anyhow::{bail, Context as _, Result};
 use args::{Args, Colour, Format};
 use ocrfix::report::{self, DiffStyle, Place};
-use ocrfix::text_io::{frame_output, ChunkReader, Framing};
+use ocrfix::text_io::{frame_output, BinaryData, ChunkReader, Framing};
 use ocrfix::{Outcome, Pipeline, Rules, Selection};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -31,6 +31,10 @@ struct FileResult {
     edits: BTreeMap<&'static str, usize>,
     suggestions: usize,
     error: Option<String>,
+    /// The error was binary data (a NUL byte) in the input.
+    binary: bool,
+    /// A note for standard error, printed in input order.
+    note: Option<String>,
 }
 
 impl FileResult {
@@ -240,11 +244,16 @@ fn run_stdin(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
 fn process_file(job: &walk::Job, pipeline: &Pipeline, view: &View, args: &Args) -> FileResult {
     let mut res = FileResult::default();
     let display = job.src.display().to_string();
-    if let Err(e) = process_file_inner(job, &display, pipeline, view, args, &mut res) {
-        res.error = Some(format!("{display}: {e:#}"));
-        res.stdout.clear();
+    match process_file_inner(job, &display, pipeline, view, args, &mut res) {
+        Ok(()) => res,
+        // Nothing of a failed file is reported or counted but the error:
+        // its output was never written (the temporary file is dropped).
+        Err(e) => FileResult {
+            binary: e.chain().any(|c| c.is::<BinaryData>()),
+            error: Some(format!("{display}: {e:#}")),
+            ..FileResult::default()
+        },
     }
-    res
 }
 
 fn process_file_inner(
@@ -364,13 +373,10 @@ fn run_paths(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
         .par_iter()
         .map(|job| {
             let mut r = process_file(job, pipeline, view, args);
-            if r.error.is_some()
-                && !job.explicit
-                && r.error
-                    .as_deref()
-                    .is_some_and(|e| e.contains("binary data"))
-            {
-                // A file that became binary after the walk looked at it.
+            if r.binary && !job.explicit {
+                // Binary past the first 8 KiB the walk looked at (or changed
+                // since): skipped like any binary file the walk finds.
+                r.note = Some(format!("{}: skipped: binary file", job.src.display()));
                 r.error = None;
             }
             progress.inc(1);
@@ -385,6 +391,9 @@ fn run_paths(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
         eprintln!("ocrfix: error: {e}");
     }
     for r in &results {
+        if let (Some(n), false) = (&r.note, args.quiet) {
+            eprintln!("ocrfix: note: {n}");
+        }
         if let Some(e) = &r.error {
             errors += 1;
             eprintln!("ocrfix: error: {e}");

@@ -31,7 +31,7 @@
 use super::{Options, Pass, RuleInfo};
 use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han};
 use crate::document::{Document, LineKind};
-use crate::edit::Edit;
+use crate::edit::{Edit, EditKind};
 use crate::rules::Rules;
 use anyhow::Result;
 use std::ops::Range;
@@ -209,10 +209,51 @@ struct Action {
     replacement: String,
     rule: &'static str,
     confidence: f32,
-    reason: String,
+    reason: Reason,
     /// Whether spaces between this mark and its neighbours go: full-width
     /// marks carry their own spacing. `None`: only next to Chinese.
     eat_spaces: Option<bool>,
+}
+
+/// Why an action is taken. A removed mark's reason is only written out when
+/// it becomes an edit: a run of a million specks makes one edit, not a
+/// million strings.
+#[derive(Debug, Clone)]
+enum Reason {
+    Text(String),
+    Stray {
+        c: char,
+        l: Option<char>,
+        r: Option<char>,
+        why: &'static str,
+    },
+}
+
+impl From<String> for Reason {
+    fn from(s: String) -> Self {
+        Reason::Text(s)
+    }
+}
+
+impl Reason {
+    /// Reasons of marks that read the same to a reviewer: one text, or
+    /// specks removed for one cause.
+    fn alike(&self, other: &Reason) -> bool {
+        match (self, other) {
+            (Reason::Text(a), Reason::Text(b)) => a == b,
+            (Reason::Stray { why: a, .. }, Reason::Stray { why: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+
+    fn render(&self) -> String {
+        match self {
+            Reason::Text(s) => s.clone(),
+            Reason::Stray { c, l, r, why } => {
+                format!("'{c}' between {} and {} {why}", shown(*l), shown(*r))
+            }
+        }
+    }
 }
 
 struct Unit<'a> {
@@ -240,6 +281,12 @@ struct Unit<'a> {
     /// Marks this pass turns into their full-width form, or removes.
     widened: Vec<bool>,
     gone: Vec<bool>,
+    /// Per character: itself, or when it is a dot or a removed mark, the
+    /// nearest character that is neither, looking left (`skip_l`) or right
+    /// (`skip_r`) along `prev_imm`/`next_imm`. Tables, so that a long run
+    /// of marks costs linear time, not a walk per mark.
+    skip_l: Vec<Option<usize>>,
+    skip_r: Vec<Option<usize>>,
 }
 
 /// Guesses the pass itself doubts are only suggested, whatever
@@ -304,7 +351,7 @@ impl<'a> Unit<'a> {
         let dot_style = !cs.iter().any(|&(_, c)| matches!(c, '。' | '！' | '？'))
             && last_sig
                 .is_some_and(|i| cs[i].1 == '.' && prev_imm[i].is_some_and(|p| is_han(cs[p].1)));
-        Unit {
+        let mut u = Unit {
             doc,
             end_byte: range.end,
             cs,
@@ -318,23 +365,45 @@ impl<'a> Unit<'a> {
             quote_role: vec![None; n],
             widened: vec![false; n],
             gone: vec![false; n],
+            skip_l: vec![None; n],
+            skip_r: vec![None; n],
+        };
+        for i in 0..n {
+            u.settle_left(i);
+        }
+        u.settle_right();
+        u
+    }
+
+    fn skippable(&self, j: usize) -> bool {
+        matches!(self.cs[j].1, '.' | '·') || self.gone[j]
+    }
+
+    /// Computes `skip_l[i]`; entries left of `i` must be current.
+    fn settle_left(&mut self, i: usize) {
+        self.skip_l[i] = if self.skippable(i) {
+            self.prev_imm[i].and_then(|p| self.skip_l[p])
+        } else {
+            Some(i)
+        };
+    }
+
+    /// Computes all of `skip_r` from the right.
+    fn settle_right(&mut self) {
+        for i in (0..self.cs.len()).rev() {
+            self.skip_r[i] = if self.skippable(i) {
+                self.next_imm[i].and_then(|p| self.skip_r[p])
+            } else {
+                Some(i)
+            };
         }
     }
 
     /// From `i`, the nearest character on the line that is not a `.` or `·`
     /// nor a mark already removed (looking left or right).
-    fn skip_dots(&self, mut i: Option<usize>, left: bool) -> Option<usize> {
-        while let Some(j) = i {
-            if !matches!(self.cs[j].1, '.' | '·') && !self.gone[j] {
-                break;
-            }
-            i = if left {
-                self.prev_imm[j]
-            } else {
-                self.next_imm[j]
-            };
-        }
-        i
+    fn skip_dots(&self, i: Option<usize>, left: bool) -> Option<usize> {
+        let table = if left { &self.skip_l } else { &self.skip_r };
+        i.and_then(|j| table[j])
     }
 
     /// The neighbours of a bracket or quote, past dots that go as specks.
@@ -471,11 +540,11 @@ impl Punct {
             replacement: full.to_string(),
             rule,
             confidence: conf,
-            reason: format!(
+            reason: Reason::from(format!(
                 "'{c}' between {} and {} in Chinese text",
                 shown(lc),
                 shown(rc)
-            ),
+            )),
             eat_spaces: Some(true),
         })
     }
@@ -548,7 +617,7 @@ impl Punct {
             replacement: "。".into(),
             rule: "period",
             confidence: conf,
-            reason: format!("'{text}' after '{lc}' {why} in Chinese text"),
+            reason: Reason::from(format!("'{text}' after '{lc}' {why} in Chinese text")),
             eat_spaces: Some(true),
         };
         match ri {
@@ -601,10 +670,10 @@ impl Punct {
                 replacement: "。".into(),
                 rule: "period",
                 confidence: 0.8,
-                reason: format!(
+                reason: Reason::from(format!(
                     "'·' after {} at a paragraph end in Chinese text: a misread '。' (a name never ends there)",
                     shown(l)
-                ),
+                )),
                 eat_spaces: Some(true),
             });
         }
@@ -638,11 +707,16 @@ impl Punct {
             replacement: "……".into(),
             rule: "ellipsis",
             confidence: 0.9,
-            reason: format!("'{run}' after {} in Chinese text", shown(lc)),
+            reason: Reason::from(format!("'{run}' after {} in Chinese text", shown(lc))),
             eat_spaces: Some(true),
         })
     }
 
+    /// Decides the ASCII brackets of a unit. A bracket made full-width is
+    /// Chinese context for its neighbours (`记者 ((((`, `提效率))((`), so the
+    /// decisions are repeated until none is added: a second run of the pass
+    /// then finds nothing new. Decisions only ever add, so this ends; a
+    /// sweep in text order settles chains running left to right in one go.
     fn parens(&self, u: &Unit, actions: &mut [Option<Action>]) {
         let mut stack: Vec<usize> = Vec::new();
         let mut pairs = Vec::new();
@@ -658,6 +732,9 @@ impl Punct {
             }
         }
         lone.extend(stack);
+        // Pairs by opening position, lone brackets by position: text order.
+        pairs.sort_unstable();
+        lone.sort_unstable();
         let paren = |i: usize, conf: f32, reason: String| {
             let full = if matches!(u.cs[i].1, '(' | '〈' | '《' | '【' | '〔') {
                 "（"
@@ -669,57 +746,77 @@ impl Punct {
                 replacement: full.into(),
                 rule: "parens",
                 confidence: conf,
-                reason,
+                reason: reason.into(),
                 eat_spaces: None,
             }
         };
-        for (o, c) in pairs {
-            let ascii = [o, c].into_iter().filter(|&k| u.cs[k].1.is_ascii());
-            if u.protected(o..o + 1) || u.protected(c..c + 1) {
-                continue;
-            }
-            let inner: String = u.cs[o + 1..c].iter().map(|&(_, ch)| ch).take(12).collect();
-            let before = u.ch(u.left(o));
-            let conf = if u.has_han(o + 1..c) {
-                0.9
-            } else if u.zh_at(u.left(o)) || (before.is_none() && u.zh_at(u.right(c))) {
-                0.8
-            } else {
-                continue;
-            };
-            let reason = format!("'(' … ')' around '{inner}' in Chinese text");
-            for k in ascii.collect::<Vec<_>>() {
-                actions[k] = Some(paren(k, conf, reason.clone()));
-            }
-        }
-        for i in lone {
-            let c = u.cs[i].1;
-            if !c.is_ascii() || u.protected(i..i + 1) {
-                continue;
-            }
-            if c == ')' {
-                let l = u.ch(u.left(i));
-                if !u.zh_at(u.left(i)) {
+        // Brackets this function made full-width so far.
+        let mut made = vec![false; u.cs.len()];
+        let mut pair_done = vec![false; pairs.len()];
+        let mut lone_done = vec![false; lone.len()];
+        let zh = |made: &[bool], k: Option<usize>| u.zh_at(k) || k.is_some_and(|k| made[k]);
+        loop {
+            let mut added = false;
+            for (p, &(o, c)) in pairs.iter().enumerate() {
+                if pair_done[p] || u.protected(o..o + 1) || u.protected(c..c + 1) {
                     continue;
                 }
-                let reason = format!("unpaired ')' after {} in Chinese text", shown(l));
-                if let Some(o) = misread_opener(u, i) {
-                    let r = format!(
-                        "'{}' … ')' in Chinese text: an opening '（' misread as '{}'",
-                        u.cs[o].1, u.cs[o].1
-                    );
-                    actions[o] = Some(paren(o, 0.75, r.clone()));
-                    actions[i] = Some(paren(i, 0.75, r));
+                let before = u.ch(u.left(o));
+                let conf = if u.has_han(o + 1..c) {
+                    0.9
+                } else if zh(&made, u.left(o)) || (before.is_none() && zh(&made, u.right(c))) {
+                    0.8
                 } else {
-                    actions[i] = Some(paren(i, 0.7, reason));
+                    continue;
+                };
+                pair_done[p] = true;
+                added = true;
+                let inner: String = u.cs[o + 1..c].iter().map(|&(_, ch)| ch).take(12).collect();
+                let reason = format!("'(' … ')' around '{inner}' in Chinese text");
+                for k in [o, c] {
+                    if u.cs[k].1.is_ascii() {
+                        made[k] = true;
+                        actions[k] = Some(paren(k, conf, reason.clone()));
+                    }
                 }
-            } else {
-                let r = u.ch(u.right(i));
-                let l = u.ch(u.left(i));
-                if u.zh_at(u.left(i)) || (r.is_some_and(is_han) && l.is_none()) {
+            }
+            for (q, &i) in lone.iter().enumerate() {
+                let c = u.cs[i].1;
+                if lone_done[q] || !c.is_ascii() || u.protected(i..i + 1) {
+                    continue;
+                }
+                if c == ')' {
+                    if !zh(&made, u.left(i)) {
+                        continue;
+                    }
+                    if let Some(o) = misread_opener(u, i) {
+                        let r = format!(
+                            "'{}' … ')' in Chinese text: an opening '（' misread as '{}'",
+                            u.cs[o].1, u.cs[o].1
+                        );
+                        made[o] = true;
+                        actions[o] = Some(paren(o, 0.75, r.clone()));
+                        actions[i] = Some(paren(i, 0.75, r));
+                    } else {
+                        let l = u.ch(u.left(i));
+                        let reason = format!("unpaired ')' after {} in Chinese text", shown(l));
+                        actions[i] = Some(paren(i, 0.7, reason));
+                    }
+                } else {
+                    let r = u.ch(u.right(i));
+                    let l = u.ch(u.left(i));
+                    if !(zh(&made, u.left(i)) || (r.is_some_and(is_han) && l.is_none())) {
+                        continue;
+                    }
                     let reason = format!("unpaired '(' before {} in Chinese text", shown(r));
                     actions[i] = Some(paren(i, 0.7, reason));
                 }
+                made[i] = true;
+                lone_done[q] = true;
+                added = true;
+            }
+            if !added {
+                break;
             }
         }
     }
@@ -842,9 +939,9 @@ impl Punct {
                     rule: "quotes",
                     confidence: if suspect[m] { 0.4 } else { conf },
                     reason: if suspect[m] {
-                        format!("'{c}' may open or close a quotation {near}: a quote nearby was lost, so its direction is a guess")
+                        format!("'{c}' may open or close a quotation {near}: a quote nearby was lost, so its direction is a guess").into()
                     } else {
-                        format!("'{c}' {side} a quotation {near} in Chinese text")
+                        format!("'{c}' {side} a quotation {near} in Chinese text").into()
                     },
                     eat_spaces: None,
                 });
@@ -885,12 +982,17 @@ impl Punct {
         // Clause marks first: they depend on nothing else, and a quote or a
         // bracket next to one that becomes full-width is next to Chinese
         // (so a second run finds nothing new to do).
+        // Left to right, each decision seen by the next: the skip table on
+        // the left is brought up to date at every step; on the right no
+        // mark is gone yet, so it is settled once afterwards.
         for (i, slot) in actions.iter_mut().enumerate() {
             if let Some(a) = self.twin_mark(u, i) {
                 u.gone[i] = true;
                 *slot = Some(a);
             }
+            u.settle_left(i);
         }
+        u.settle_right();
         for (i, slot) in actions.iter_mut().enumerate() {
             if slot.is_none() {
                 if let Some(a) = self.clause_mark(u, i) {
@@ -951,13 +1053,20 @@ fn dot_runs(u: &Unit) -> Vec<(usize, usize)> {
     runs
 }
 
-fn stray(i: usize, c: char, l: Option<char>, r: Option<char>, conf: f32, why: &str) -> Action {
+fn stray(
+    i: usize,
+    c: char,
+    l: Option<char>,
+    r: Option<char>,
+    conf: f32,
+    why: &'static str,
+) -> Action {
     Action {
         end: i + 1,
         replacement: String::new(),
         rule: "stray-mark",
         confidence: conf,
-        reason: format!("'{c}' between {} and {} {why}", shown(l), shown(r)),
+        reason: Reason::Stray { c, l, r, why },
         eat_spaces: Some(true),
     }
 }
@@ -1187,6 +1296,10 @@ fn emit(u: &Unit, actions: &[Option<Action>], edits: &mut Vec<Edit>) {
             }
         }
     }
+    // Edits of the current run of alike edits (the last `run_len` pushed
+    // were merged into the last edit); 0 before the first edit of the unit.
+    let mut run_len = 0usize;
+    let mut run_reason: Option<&Reason> = None;
     let mut i = 0;
     while i < n {
         let Some(a) = &actions[i] else {
@@ -1212,21 +1325,54 @@ fn emit(u: &Unit, actions: &[Option<Action>], edits: &mut Vec<Edit>) {
         }
         let range = u.bytes(start..end);
         if !u.doc.is_protected(&range) {
-            let e = Edit::fix(
-                range,
-                a.replacement.clone(),
-                ID,
-                a.rule,
-                a.confidence,
-                a.reason.clone(),
-            );
-            edits.push(if a.confidence < SUGGEST_BELOW {
-                e.suggest()
+            let kind = if a.confidence < SUGGEST_BELOW {
+                EditKind::Suggestion
             } else {
-                e
-            });
+                EditKind::Fix
+            };
+            // A run of marks fixed alike by one rule (`,,,,` removed, `((((`
+            // widened) is one edit: a reviewer reads it once, and a line of
+            // a million marks costs one edit, not a million.
+            match edits.last_mut() {
+                Some(p)
+                    if run_len > 0
+                        && p.range.end == range.start
+                        && p.rule == a.rule
+                        && p.kind == kind
+                        && p.confidence == a.confidence
+                        && run_reason.is_some_and(|r| r.alike(&a.reason)) =>
+                {
+                    p.range.end = range.end;
+                    p.replacement.push_str(&a.replacement);
+                    run_len += 1;
+                }
+                _ => {
+                    close_run(edits, run_len);
+                    let mut e = Edit::fix(
+                        range,
+                        a.replacement.clone(),
+                        ID,
+                        a.rule,
+                        a.confidence,
+                        a.reason.render(),
+                    );
+                    e.kind = kind;
+                    edits.push(e);
+                    run_len = 1;
+                    run_reason = Some(&a.reason);
+                }
+            }
         }
         i = a.end;
+    }
+    close_run(edits, run_len);
+}
+
+/// Says in the last edit's reason how many marks its run merged.
+fn close_run(edits: &mut [Edit], run_len: usize) {
+    if let (true, Some(e)) = (run_len > 1, edits.last_mut()) {
+        e.reason
+            .push_str(&format!(" (and {} more alike right after)", run_len - 1));
     }
 }
 
