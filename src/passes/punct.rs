@@ -677,6 +677,27 @@ impl Punct {
                 eat_spaces: Some(true),
             });
         }
+        // Between two Han, before a word that opens a clause (`问题·但`,
+        // `发言·他说`): RapidOCR's reading of a small '。'. Transliterated
+        // names never continue with these words (but 但丁, Dante, does).
+        if l.is_some_and(is_han) {
+            if let Some(ri) = ri {
+                let next: String = u.cs[ri..].iter().take(3).map(|&(_, c)| c).collect();
+                if let Some(w) = clause_opener(&next) {
+                    return Some(Action {
+                        end: i + 1,
+                        replacement: "。".into(),
+                        rule: "period",
+                        confidence: 0.7,
+                        reason: Reason::from(format!(
+                            "'·' after {} before '{w}', which opens a clause: a misread '。' (a name does not go on with '{w}')",
+                            shown(l)
+                        )),
+                        eat_spaces: Some(true),
+                    });
+                }
+            }
+        }
         None
     }
 
@@ -1453,6 +1474,52 @@ impl Pass for Punct {
         }
         edits
     }
+}
+
+/// Words that open a clause and never continue a transliterated name:
+/// pronouns, conjunctions and sentence adverbs. Longest first.
+const CLAUSE_OPENERS: &[&str] = &[
+    "事实上",
+    "他们",
+    "她们",
+    "我们",
+    "因此",
+    "由于",
+    "为了",
+    "过去",
+    "当前",
+    "通过",
+    "同时",
+    "此外",
+    "目前",
+    "其中",
+    "面对",
+    "随后",
+    "此前",
+    "然而",
+    "所以",
+    "于是",
+    "另外",
+    "不过",
+    "因为",
+    "虽然",
+    "如果",
+    "对于",
+    "这些",
+    "这是",
+    "他",
+    "她",
+    "但",
+    "该",
+    "这",
+    "此",
+    "祝",
+];
+
+/// The clause opener `text` starts with, if any (`但丁` is a name).
+fn clause_opener(text: &str) -> Option<&'static str> {
+    let w = CLAUSE_OPENERS.iter().find(|w| text.starts_with(**w))?;
+    (!text.starts_with("但丁")).then_some(*w)
 }
 
 #[cfg(test)]
