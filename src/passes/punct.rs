@@ -1472,7 +1472,45 @@ impl Pass for Punct {
             let mut u = Unit::new(doc, r);
             self.run_unit(&mut u, style, &mut edits);
         }
+        list_item_colons(doc, &mut edits);
         edits
+    }
+}
+
+/// A '：' right before a list item other than the first (`…毕业生：（三）由…`)
+/// ends the previous item: in Chinese that is '；' (RapidOCR reads '；' as
+/// '：'). Before `（一）` a colon introduces the list and stays. The item may
+/// start a new paragraph.
+fn list_item_colons(doc: &Document, edits: &mut Vec<Edit>) {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(\p{Han})：[“\s]*[（(]([二三四五六七八九十]{1,3})[）)]")
+            .expect("static regex is valid")
+    });
+    for m in re.captures_iter(doc.text) {
+        let (Some(han), Some(item)) = (m.get(1), m.get(2)) else {
+            continue;
+        };
+        let at = han.end();
+        let in_text = doc
+            .lines
+            .iter()
+            .find(|l| l.range.contains(&at))
+            .is_some_and(|l| l.kind == LineKind::Text);
+        if !in_text {
+            continue;
+        }
+        edits.push(Edit::fix(
+            at..at + '：'.len_utf8(),
+            "；",
+            ID,
+            "semicolon",
+            0.75,
+            format!(
+                "'：' before the list item （{}）: the item before it ends with '；'",
+                item.as_str()
+            ),
+        ));
     }
 }
 
