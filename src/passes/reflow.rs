@@ -29,6 +29,7 @@ use super::{Options, Pass, RuleInfo};
 use crate::chars::{em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
+use crate::lexicon::Lexicon;
 use crate::rules::Rules;
 use anyhow::Result;
 use std::ops::Range;
@@ -64,7 +65,14 @@ const RULES: &[RuleInfo] = &[
 
 pub struct Reflow {
     titles: Vec<String>,
+    /// Words that span a cut between paragraphs are evidence for a join
+    /// (`高标` / `准推进`: 标准).
+    lexicon: Lexicon,
 }
+
+/// A two-character word at least this frequent (jieba counts; 标准 has
+/// 10,012) spanning a paragraph cut joins it.
+const CUT_WORD_FREQ: u64 = 1000;
 
 pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
     let titles = rules
@@ -72,7 +80,8 @@ pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
         .iter()
         .map(|e| e.key().to_string())
         .collect();
-    Ok(Box::new(Reflow { titles }))
+    let lexicon = Lexicon::with_rules(rules)?;
+    Ok(Box::new(Reflow { titles, lexicon }))
 }
 
 /// A printed line of a column: its content (trimmed) and width in em.
@@ -711,6 +720,16 @@ impl Reflow {
         }
         if prev.lines.len() == 1 && no_sentence_punct(sa) && sa.chars().count() <= 30 {
             return None; // a headline or title line
+        }
+        if is_han(ca) && is_han(cb) {
+            let word: String = [ca, cb].iter().collect();
+            if let Some(f) = self.lexicon.freq(&word).filter(|&f| f >= CUT_WORD_FREQ) {
+                return Some(Decision::Join(
+                    "join-split",
+                    0.7,
+                    format!("the word '{word}' (frequency {f}) spans the cut"),
+                ));
+            }
         }
         Some(Decision::Join(
             "maybe-split",
