@@ -1,11 +1,14 @@
 //! In-process throughput of the default pipeline over a folder of pages.
 //!
 //! ```text
-//! cargo run --release --example bench -- ../shared/corpus/dev/pages [ROUNDS]
+//! cargo run --release --example bench -- ../shared/corpus/dev/pages [ROUNDS] [TARGETS]
 //! ```
 //! Reads every `*.txt` under the folder once, then runs the pipeline over
 //! all of them ROUNDS times (default 5) and prints MB/s per pass and for the
-//! whole pipeline (single thread).
+//! whole pipeline (single thread). TARGETS is a comma-separated list of
+//! `pipeline` and pass ids (default: all). The quick, dependency-free figure
+//! behind README and `tools/compare.py`; `cargo bench` (benches/pipeline.rs)
+//! gives the statistics and the pathological inputs.
 
 use ocrfix::{Options, Pipeline, Rules, Selection};
 use std::time::Instant;
@@ -16,6 +19,9 @@ fn main() -> anyhow::Result<()> {
         .next()
         .unwrap_or_else(|| "../shared/corpus/dev/pages".into());
     let rounds: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let targets: Option<Vec<String>> = args
+        .next()
+        .map(|s| s.split(',').map(str::to_string).collect());
     let mut pages = Vec::new();
     for e in std::fs::read_dir(&dir)? {
         let p = e?.path();
@@ -33,6 +39,13 @@ fn main() -> anyhow::Result<()> {
     let mut ids: Vec<Option<&str>> = vec![None];
     ids.extend(ocrfix::passes::ids().into_iter().map(Some));
     for id in ids {
+        let name = id.unwrap_or("pipeline");
+        if targets
+            .as_ref()
+            .is_some_and(|t| !t.iter().any(|x| x == name))
+        {
+            continue;
+        }
         let sel = Selection {
             only: id.map(|i| vec![i.to_string()]).unwrap_or_default(),
             skip: vec![],
@@ -48,7 +61,7 @@ fn main() -> anyhow::Result<()> {
         let secs = t.elapsed().as_secs_f64();
         println!(
             "{:<10} {:>8.1} MB/s  ({} changes per round)",
-            id.unwrap_or("pipeline"),
+            name,
             (bytes * rounds) as f64 / 1e6 / secs,
             edits / rounds
         );
