@@ -30,9 +30,11 @@ fn main() {
 }
 
 /// The whole pipeline, then each pass in run order.
-const TARGETS: &[&str] = &[
-    "pipeline", "repeats", "reflow", "punct", "spaces", "misread",
-];
+fn targets() -> Vec<&'static str> {
+    let mut t = vec!["pipeline"];
+    t.extend(ocrfix::passes::ids());
+    t
+}
 
 /// A pipeline of all passes (`"pipeline"`) or of the one pass `id`.
 fn pipeline(id: &str) -> Pipeline {
@@ -105,7 +107,7 @@ fn bench_pages(bencher: Bencher, p: &Pipeline, set: &[&str]) {
 
 /// Each pass and the whole pipeline over all 200 dev-corpus pages (gold and
 /// the four OCR flavours).
-#[divan::bench(args = TARGETS, sample_count = 10, sample_size = 1)]
+#[divan::bench(args = targets(), sample_count = 10, sample_size = 1)]
 fn corpus(bencher: Bencher, target: &str) {
     let Some(pages) = pages() else { return };
     let p = pipeline(target);
@@ -208,22 +210,22 @@ mod pathological {
             .bench_local(|| p.run(black_box(&text)).output.len());
     }
 
-    #[divan::bench(args = TARGETS)]
+    #[divan::bench(args = targets())]
     fn one_char(bencher: Bencher, target: &str) {
         run(bencher, "one_char", target);
     }
 
-    #[divan::bench(args = TARGETS)]
+    #[divan::bench(args = targets())]
     fn unit_1000(bencher: Bencher, target: &str) {
         run(bencher, "unit_1000", target);
     }
 
-    #[divan::bench(args = TARGETS)]
+    #[divan::bench(args = targets())]
     fn spaces(bencher: Bencher, target: &str) {
         run(bencher, "spaces", target);
     }
 
-    #[divan::bench(args = TARGETS)]
+    #[divan::bench(args = targets())]
     fn ascii_punct(bencher: Bencher, target: &str) {
         run(bencher, "ascii_punct", target);
     }
