@@ -32,7 +32,6 @@ use crate::rules::Rules;
 use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::{Context as _, Result};
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
@@ -303,8 +302,8 @@ pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
 /// lookup instead of a scan.
 #[derive(Default)]
 struct Counts {
-    seen: HashMap<String, usize>,
-    grams: Option<HashMap<u128, u32>>,
+    seen: FxHashMap<String, usize>,
+    grams: Option<FxHashMap<u128, u32>>,
 }
 
 /// Above this size, counting every short run beats searching per word.
@@ -327,7 +326,7 @@ impl Counts {
         }
         let grams = self.grams.get_or_insert_with(|| {
             let chars: Vec<char> = text.chars().collect();
-            let mut m = HashMap::new();
+            let mut m = FxHashMap::default();
             for i in 0..chars.len() {
                 for len in 2..=4 {
                     let Some(g) = chars.get(i..i + len) else {
