@@ -5,8 +5,9 @@
 //! A chunk ends at a blank line once it holds [`CHUNK_TARGET`] bytes, so a
 //! paragraph is never cut and joins across a boundary are the only thing
 //! chunking costs; a chunk with no blank line is cut at a line end after
-//! [`CHUNK_MAX`] bytes, and a single longer line after a sentence end (or
-//! any character) so memory stays bounded on any input.
+//! [`CHUNK_MAX`] bytes, and a single line longer than [`LINE_MAX`] after a
+//! sentence end (or a clause mark, or any character) so memory stays bounded
+//! on any input.
 
 use anyhow::{anyhow, bail, Result};
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_8};
@@ -16,6 +17,10 @@ use std::io::BufRead;
 pub const CHUNK_TARGET: usize = 1 << 20;
 /// A chunk never grows past this (cut at a line end, or inside a line).
 pub const CHUNK_MAX: usize = 8 << 20;
+/// A single line is cut once it holds this much: a paragraph this long is
+/// no newspaper's, and the passes keep tables per character of a line
+/// (punct about 250 bytes), so this bounds memory on a line with no end.
+pub const LINE_MAX: usize = 512 << 10;
 
 /// The input encodings ocrfix reads. Output is always UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +107,7 @@ pub struct ChunkReader<R> {
     carry: String,
     target: usize,
     max: usize,
+    line_max: usize,
 }
 
 impl<R: BufRead> ChunkReader<R> {
@@ -124,6 +130,7 @@ impl<R: BufRead> ChunkReader<R> {
             carry: String::new(),
             target,
             max,
+            line_max: max.min(LINE_MAX),
         }
     }
 
@@ -191,8 +198,15 @@ impl<R: BufRead> ChunkReader<R> {
         }
         let mut text = std::mem::take(&mut self.carry);
         let mut raw = Vec::new();
+        // Where the line being read starts in `text` (a carried part-line
+        // starts at 0).
+        let mut line_start = 0;
         loop {
-            let room = self.max.saturating_sub(text.len()).max(4096);
+            let room = self
+                .max
+                .saturating_sub(text.len())
+                .min(self.line_max.saturating_sub(text.len() - line_start))
+                .max(4096);
             if !self.read_raw_line(room, &mut raw)? {
                 let mut tail = String::new();
                 self.decode(&[], true, &mut tail)?;
@@ -216,22 +230,35 @@ impl<R: BufRead> ChunkReader<R> {
             self.decode(&raw, false, &mut text)?;
             let line = &text[before..];
             let blank = complete && line.trim().is_empty();
+            if complete {
+                line_start = text.len();
+            }
             if text.len() >= self.target && blank {
                 break;
             }
-            if text.len() >= self.max {
-                if complete {
+            if text.len() >= self.max && complete {
+                break;
+            }
+            if !complete && (text.len() >= self.max || text.len() - line_start >= self.line_max) {
+                if line_start > 0 && text.len() - line_start < self.line_max {
+                    // The chunk is full and the line just begun is not long:
+                    // the chunk ends before it.
+                    self.carry = text.split_off(line_start);
                     break;
                 }
-                // One line longer than the maximum: cut after a sentence end
-                // in its second half (halfway rounded down to a character).
-                let mut half = text.len() / 2;
+                // One overlong line: cut it after a sentence end in the
+                // second half of its part in this chunk (else after a
+                // clause mark, else anywhere on a character boundary).
+                let mut half = line_start + (text.len() - line_start) / 2;
                 while !text.is_char_boundary(half) {
                     half -= 1;
                 }
+                let after =
+                    |i: usize| half + i + text[half + i..].chars().next().map_or(1, char::len_utf8);
                 let cut = text[half..]
-                    .rfind(['。', '！', '？', '\n'])
-                    .map(|i| half + i + text[half + i..].chars().next().map_or(1, char::len_utf8))
+                    .rfind(['。', '！', '？'])
+                    .or_else(|| text[half..].rfind(['，', '；', '、', ' ']))
+                    .map(after)
                     .unwrap_or(text.len());
                 self.carry = text.split_off(cut);
                 break;
@@ -300,6 +327,25 @@ mod tests {
         assert_eq!(v[0].text, "一\n二\n\n");
         assert_eq!(v[1].first_line, 3);
         assert_eq!(v[1].offset, v[0].text.len());
+    }
+
+    #[test]
+    fn line_without_end_is_cut_at_clause_marks_within_line_max() {
+        // 2.4 MB in one line, no sentence end, after a short first line:
+        // chunks stay near LINE_MAX and end after a clause mark.
+        let text = format!("标题\n{}\n", "甲乙丙丁，".repeat(160_000));
+        let (v, _) = chunks(
+            text.as_bytes(),
+            InputEncoding::Utf8,
+            CHUNK_TARGET,
+            CHUNK_MAX,
+        )
+        .unwrap();
+        assert!(v.len() >= 4, "{} chunks", v.len());
+        assert!(v.iter().all(|c| c.text.len() <= LINE_MAX + 4096));
+        assert!(v[..v.len() - 1].iter().all(|c| c.text.ends_with('，')));
+        let joined: String = v.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(joined, text);
     }
 
     #[test]
