@@ -22,6 +22,9 @@ pub const OK: u8 = 0;
 pub const CHANGES: u8 = 1;
 pub const ERROR: u8 = 2;
 
+/// Files fixed in parallel before their results are written out.
+const BATCH_FILES: usize = 1024;
+
 /// What one input produced.
 #[derive(Debug, Default)]
 struct FileResult {
@@ -226,7 +229,9 @@ fn run_stdin(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
         _ => {}
     }
     if args.check && !args.quiet {
-        summary(&[&result], 1);
+        let mut t = Totals::default();
+        t.add(&result);
+        summary(&t, 1);
     }
     if let Some(e) = &result.error {
         eprintln!("ocrfix: error: {e}");
@@ -368,70 +373,97 @@ fn run_paths(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let results: Vec<FileResult> = walked
-        .jobs
-        .par_iter()
-        .map(|job| {
-            let mut r = process_file(job, pipeline, view, args);
-            if r.binary && !job.explicit {
-                // Binary past the first 8 KiB the walk looked at (or changed
-                // since): skipped like any binary file the walk finds.
-                r.note = Some(format!("{}: skipped: binary file", job.src.display()));
-                r.error = None;
-            }
-            progress.inc(1);
-            r
-        })
-        .collect();
-    progress.finish_and_clear();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut errors = walked.errors.len();
     for e in &walked.errors {
         eprintln!("ocrfix: error: {e}");
     }
-    for r in &results {
-        if let (Some(n), false) = (&r.note, args.quiet) {
-            eprintln!("ocrfix: note: {n}");
-        }
-        if let Some(e) = &r.error {
-            errors += 1;
-            eprintln!("ocrfix: error: {e}");
-        }
-        if let Err(e) = out.write_all(r.stdout.as_bytes()) {
-            if is_broken_pipe(&e) {
-                break;
+    // Files are fixed in parallel a batch at a time and reported in input
+    // order; only one batch of results is held, so memory does not grow
+    // with the number of files.
+    let mut totals = Totals::default();
+    let mut piped = true;
+    for batch in walked.jobs.chunks(BATCH_FILES) {
+        let results: Vec<FileResult> = batch
+            .par_iter()
+            .map(|job| {
+                let mut r = process_file(job, pipeline, view, args);
+                if r.binary && !job.explicit {
+                    // Binary past the first 8 KiB the walk looked at (or
+                    // changed since): skipped like any binary file the walk
+                    // finds.
+                    r.note = Some(format!("{}: skipped: binary file", job.src.display()));
+                    r.error = None;
+                }
+                progress.inc(1);
+                r
+            })
+            .collect();
+        for r in &results {
+            totals.add(r);
+            if let (Some(n), false) = (&r.note, args.quiet) {
+                progress.suspend(|| eprintln!("ocrfix: note: {n}"));
             }
-            return Err(e).context("cannot write to standard output");
+            if let Some(e) = &r.error {
+                errors += 1;
+                progress.suspend(|| eprintln!("ocrfix: error: {e}"));
+            }
+            if !piped {
+                continue;
+            }
+            if let Err(e) = out.write_all(r.stdout.as_bytes()) {
+                if is_broken_pipe(&e) {
+                    piped = false;
+                    continue;
+                }
+                return Err(e).context("cannot write to standard output");
+            }
         }
     }
+    progress.finish_and_clear();
     match out.flush() {
         Err(e) if !is_broken_pipe(&e) => return Err(e).context("cannot write to standard output"),
         _ => {}
     }
-    if !args.quiet && (args.check || args.write || args.output.is_some() || results.len() > 1) {
-        let refs: Vec<&FileResult> = results.iter().collect();
-        summary(&refs, results.len() + walked.errors.len());
+    let files = walked.jobs.len();
+    if !args.quiet && (args.check || args.write || args.output.is_some() || files > 1) {
+        summary(&totals, files + walked.errors.len());
     }
     if errors > 0 {
         return Ok(ERROR);
     }
-    let changed = results.iter().any(|r| r.changed);
-    Ok(if args.check && changed { CHANGES } else { OK })
+    Ok(if args.check && totals.changed > 0 {
+        CHANGES
+    } else {
+        OK
+    })
 }
 
-fn summary(results: &[&FileResult], files: usize) {
-    let mut by_pass: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in results {
+/// Counts over the files of a run, for the summary line.
+#[derive(Default)]
+struct Totals {
+    by_pass: BTreeMap<&'static str, usize>,
+    changed: usize,
+    errors: usize,
+    suggestions: usize,
+}
+
+impl Totals {
+    fn add(&mut self, r: &FileResult) {
         for (k, v) in &r.edits {
-            *by_pass.entry(k).or_default() += v;
+            *self.by_pass.entry(k).or_default() += v;
         }
+        self.changed += usize::from(r.changed);
+        self.errors += usize::from(r.error.is_some());
+        self.suggestions += r.suggestions;
     }
-    let total: usize = by_pass.values().sum();
-    let changed = results.iter().filter(|r| r.changed).count();
-    let errors = results.iter().filter(|r| r.error.is_some()).count();
-    let suggestions: usize = results.iter().map(|r| r.suggestions).sum();
-    let detail: Vec<String> = by_pass.iter().map(|(k, v)| format!("{k} {v}")).collect();
+}
+
+fn summary(t: &Totals, files: usize) {
+    let total: usize = t.by_pass.values().sum();
+    let (changed, errors, suggestions) = (t.changed, t.errors, t.suggestions);
+    let detail: Vec<String> = t.by_pass.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let detail = if detail.is_empty() {
         String::new()
     } else {
