@@ -78,6 +78,8 @@ impl SourceMap {
                 ..(c.output.end as isize + shift) as usize,
             edits: std::mem::take(&mut c.edits),
         };
+        // index: `old[i]` is read only after `i < old.len()`; `old[i - 1]`
+        // only when `i > first >= 0`; `i <= old.len()` at the final slice.
         for e in applied {
             let r = &e.range;
             while i < old.len() && !conflicts(&old[i].output, r) && old[i].output.end <= r.start {

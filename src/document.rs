@@ -35,6 +35,11 @@ pub struct Block {
     pub lines: Range<usize>,
 }
 
+/// Invariant (established by [`Document::parse`], relied on by the passes,
+/// which index with these directly): every `lines[i].range` lies inside
+/// `text` on character boundaries (lines are split at `\n`), and every
+/// `blocks[b].lines` is a range of indices into `lines`. A `Document` built by
+/// hand must keep it.
 #[derive(Debug)]
 pub struct Document<'a> {
     pub text: &'a str,
@@ -155,7 +160,9 @@ impl<'a> Document<'a> {
     }
 
     /// The text of line `i`, without its newline.
+    /// `i < self.lines.len()` is the caller's contract, as for slice indexing.
     pub fn line(&self, i: usize) -> &'a str {
+        // slice: see the invariant on `Document`.
         &self.text[self.lines[i].range.clone()]
     }
 

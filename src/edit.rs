@@ -117,6 +117,9 @@ pub fn apply(text: &str, edits: Vec<Edit>) -> Applied {
             applied.push(e);
         }
     }
+    // slice: every applied range was checked above to lie in `text` on
+    // character boundaries, and taken in order without conflict, so each
+    // starts at or after the end of the one before (`pos`).
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     for e in &applied {

@@ -175,6 +175,10 @@ impl<'p> JsonlFixer<'p> {
     }
 
     fn fix_record(&self, line: &str) -> std::result::Result<(String, String, Outcome), String> {
+        // index, slice: a `FieldPath` has at least one segment (`split`
+        // yields one) and `depth < segments.len()`; value spans are the
+        // addresses of raw JSON values borrowed from `line` (see `Finder`),
+        // and `line` parsed as an object, so it ends in `}` once trimmed.
         let top = locate(line, line, &self.field.segments[0], self.edits.as_deref())?;
         let mut value = one(&top.field, &self.field.segments[0])?;
         for (depth, name) in self.field.segments.iter().enumerate().skip(1) {

@@ -78,6 +78,9 @@ pub fn observe(pages: &[PagePair]) -> Observations {
         o.hw_punct_ocr += hw_punct(&ocr_chars);
         o.hw_punct_gold += hw_punct(&gold_chars);
         o.gold_nows.push(g.iter().collect());
+        // index: opcode ranges are ranges of `c` (src) and `g` (dest), and a
+        // replace covers one character of each here; `k ± 1` and `j ± 1` are
+        // checked against the ends first.
         let ops = opcodes(&c, &g);
         for (k, op) in ops.iter().enumerate() {
             match op.tag {
@@ -291,6 +294,7 @@ pub fn check_against_gold(learned: &mut Learned, base: &Rules, golds: &[String])
                 if op.tag != Tag::Replace || op.src.len() != op.dest.len() {
                     continue;
                 }
+                // index: a replace of equal lengths: `src` in `g`, `dest` in `o`.
                 for k in 0..op.src.len() {
                     let (was, now) = (g[op.src.start + k], o[op.dest.start + k]);
                     if pairs.contains(&(was, now)) {

@@ -205,6 +205,7 @@ pub(crate) fn parse_freq(e: &Entry) -> Result<Option<u64>> {
 
 /// Runs `f` on the characters of `s`, in a stack buffer when they fit.
 fn with_chars<R>(s: &str, f: impl FnOnce(&[char]) -> R) -> R {
+    // index: `n < buf.len()` when written (checked just before).
     let mut buf = ['\0'; 32];
     let mut n = 0;
     for c in s.chars() {
@@ -327,6 +328,7 @@ impl Lexicon {
     fn first_cjk(&self) -> &[Step] {
         self.first_cjk.get_or_init(|| {
             let base = *CJK.start() as usize;
+            // index: written only for `c` in `CJK`, one cell per ideograph.
             let mut table = vec![Step::NONE; *CJK.end() as usize - base + 1];
             for t1 in self.fst.root().transitions() {
                 let n1 = self.fst.node(t1.addr);
@@ -375,6 +377,7 @@ impl Lexicon {
                 continue; // the statistics keys
             }
             if CJK.contains(&a) && !b.is_control() {
+                // slice: the bytes of the key's first two characters.
                 let prefix = &key[..a.len_utf8() + b.len_utf8()];
                 if let std::collections::hash_map::Entry::Vacant(v) = starts.entry(pair_key(a, b)) {
                     if let Some(node) = self.walk(prefix) {
@@ -556,6 +559,8 @@ impl Lexicon {
     /// unknown character). `route.len()` must be `chars.len() + 1`. With
     /// `skip_whole`, `chars` as one word is not a candidate.
     fn fill_route(&self, chars: &[char], route: &mut [Cell], skip_whole: bool) {
+        // index: `route.len() == n + 1` (the documented contract, met by
+        // every caller); `prefix_words` caps `len` at `n - i`.
         let n = chars.len();
         route[n] = (0.0, 0, 0);
         for i in (0..n).rev() {
@@ -588,6 +593,8 @@ impl Lexicon {
     /// [`Lexicon::best_segmentation`] with each word's frequency (`None` for
     /// an unknown single character).
     pub fn segment(&self, chars: &[char]) -> (f64, Vec<Word>) {
+        // index: `route` has `n + 1` cells and `i < n`; each word length is
+        // at most `n - i` (see `fill_route`), so the words cover `chars`.
         let mut route = vec![(0.0, 0u32, 0u64); chars.len() + 1];
         self.fill_route(chars, &mut route, false);
         let mut words = Vec::new();
@@ -604,6 +611,7 @@ impl Lexicon {
     /// The log-probability of the best segmentation of `chars`, without the
     /// ranges. No allocation up to 64 characters.
     pub fn score(&self, chars: &[char]) -> f64 {
+        // slice: `n <= STACK_WINDOW` on the stack path.
         let n = chars.len();
         if n <= STACK_WINDOW {
             let mut route = [(0.0, 0u32, 0u64); STACK_WINDOW + 1];
@@ -638,6 +646,7 @@ impl Lexicon {
             "score_with: pos {pos} must lie in window {window:?} within {} chars",
             chars.len()
         );
+        // index: bounds asserted above; `n <= STACK_WINDOW` on the stack path.
         let n = window.len();
         let at = pos - window.start;
         if n <= STACK_WINDOW {
@@ -718,6 +727,8 @@ impl PrefixWords<'_> {
             self.addr = None;
             return None;
         }
+        // index: the `first_cjk` table has a cell per `CJK` character, and
+        // `start < pos < end <= chars.len()` on the second step.
         let table = if self.pos == self.start && CJK.contains(&c) {
             Some(self.lex.first_cjk()[c as usize - *CJK.start() as usize])
         } else if self.pos == self.start + 1 {
@@ -771,6 +782,7 @@ impl Iterator for PrefixWords<'_> {
                 self.pos = self.end;
                 return None;
             }
+            // index: `pos < end <= chars.len()` (see `prefix_words`).
             let c = self.chars[self.pos];
             let from_map = self.step(c);
             self.pos += 1;

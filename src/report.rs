@@ -107,7 +107,9 @@ pub fn records<'a>(place: Place<'a>, out: &'a Outcome) -> Vec<Record<'a>> {
             column,
             byte_start: input.start + place.offset,
             byte_end: input.end + place.offset,
-            before: &place.input[input.clone()],
+            // A suggestion's range is only checked against the text's length
+            // by the pipeline, not its character boundaries: no panic here.
+            before: place.input.get(input.clone()).unwrap_or(""),
             after,
             pass: main.pass,
             rule: main.rule,
@@ -123,7 +125,9 @@ pub fn records<'a>(place: Place<'a>, out: &'a Outcome) -> Vec<Record<'a>> {
         make(
             "fix",
             &c.input,
-            out.output[c.output.clone()].to_string(),
+            // A change's output range spans applied edits, which
+            // `edit::apply` checked to be on character boundaries.
+            out.output.get(c.output.clone()).unwrap_or("").to_string(),
             main,
             rest.iter().map(summary).collect(),
         );
@@ -271,6 +275,7 @@ pub fn diff(place: Place, out: &Outcome, style: DiffStyle) -> String {
                 let _ = writeln!(s, "{hunk}");
             }
             for op in &group {
+                // index: `similar` ops index the slices of the diff they came from.
                 let olines: Vec<&str> = td.old_slices()[op.old_range()].to_vec();
                 let nlines: Vec<&str> = td.new_slices()[op.new_range()].to_vec();
                 match op.tag() {

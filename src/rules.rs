@@ -93,7 +93,8 @@ pub struct Entry {
 
 impl Entry {
     pub fn key(&self) -> &str {
-        &self.fields[0]
+        // Tables parsed by `parse_table` always have a first field.
+        self.fields.first().map_or("", String::as_str)
     }
 
     /// Field `i`, or "" when the optional column is absent.
@@ -137,6 +138,7 @@ pub fn parse_table(spec: &RuleFileSpec, label: &str, content: &str) -> Result<Ve
             None => (false, line),
         };
         let fields: Vec<String> = body.split('\t').map(str::to_string).collect();
+        // index: `split` yields at least one field.
         if fields[0].trim().is_empty() {
             bail!(
                 "{origin}: empty key; expected {}",
@@ -279,6 +281,8 @@ fn merge_entries(spec: &RuleFileSpec, table: &mut Vec<Entry>, entries: Vec<(bool
     let key = |e: &Entry| e.fields[..spec.key_columns.min(e.fields.len())].join("\t");
     let mut index: std::collections::HashMap<String, usize> =
         table.iter().enumerate().map(|(i, e)| (key(e), i)).collect();
+    // index: `index` maps keys to positions of `table`, and `keep` grows
+    // with it.
     let mut keep = vec![true; table.len()];
     for (remove, entry) in entries {
         let k = key(&entry);

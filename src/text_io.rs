@@ -228,6 +228,7 @@ impl<R: BufRead> ChunkReader<R> {
             }
             let before = text.len();
             self.decode(&raw, false, &mut text)?;
+            // slice: `before` was the length of `text`, a boundary.
             let line = &text[before..];
             let blank = complete && line.trim().is_empty();
             if complete {
@@ -253,6 +254,8 @@ impl<R: BufRead> ChunkReader<R> {
                 while !text.is_char_boundary(half) {
                     half -= 1;
                 }
+                // slice: `half` was moved to a boundary above, and `i` is a
+                // match position of `rfind` in `text[half..]`.
                 let after =
                     |i: usize| half + i + text[half + i..].chars().next().map_or(1, char::len_utf8);
                 let cut = text[half..]

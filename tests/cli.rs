@@ -297,6 +297,30 @@ fn user_rules_extend_the_defaults() {
         .stdout(line);
 }
 
+/// An exception of a context rule whose prefix is shorter in bytes than the
+/// text before the match used to be looked for mid-character (a panic).
+#[test]
+fn context_rule_exception_is_checked_on_character_boundaries() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("context.tsv"),
+        "实于奋斗\t实干奋斗\tnote\tA实于奋斗\n",
+    )
+    .unwrap();
+    for (input, want) in [
+        ("我们好实于奋斗。\n", "我们好实干奋斗。\n"),
+        ("我们A实于奋斗。\n", "我们A实于奋斗。\n"),
+    ] {
+        ocrfix()
+            .arg("--rules")
+            .arg(tmp.path())
+            .write_stdin(input)
+            .assert()
+            .success()
+            .stdout(want);
+    }
+}
+
 #[test]
 fn explain_lists_passes_and_rules() {
     ocrfix()

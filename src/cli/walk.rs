@@ -39,6 +39,7 @@ pub fn looks_binary(path: &Path) -> bool {
     let mut buf = [0u8; 8192];
     std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut buf))
+        // slice: `Read::read` guarantees `n <= buf.len()`.
         .map(|n| buf[..n].contains(&0))
         .unwrap_or(false)
 }

@@ -61,6 +61,9 @@ pub enum Tag {
 /// common prefix and suffix stripped, then one bit-parallel pass with the
 /// shorter text as the pattern.
 pub fn distance(s1: &[char], s2: &[char]) -> usize {
+    // slice, index: the common prefix and suffix do not overlap within
+    // either sequence (the suffix is counted past the prefix), and
+    // `banded_last_row` returns `pat.len() + 1` cells.
     let (pre, suf) = common_affix(s1, s2);
     let (a, b) = (&s1[pre..s1.len() - suf], &s2[pre..s2.len() - suf]);
     let (pat, text) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -94,6 +97,7 @@ pub fn opcodes(s1: &[char], s2: &[char]) -> Vec<Opcode> {
 /// Groups edit operations into blocks: runs of the same kind that follow
 /// each other directly form one block, and the gaps are equal blocks.
 pub fn to_opcodes(ops: &[EditOp], len1: usize, len2: usize) -> Vec<Opcode> {
+    // index: `ops[i]` is read only after `i < ops.len()`.
     let mut out = Vec::new();
     let (mut sp, mut dp) = (0, 0);
     let mut i = 0;
@@ -152,6 +156,9 @@ struct PatternMasks {
 }
 
 impl PatternMasks {
+    // index: `masks` holds `words` cells per distinct character, and
+    // character `k` (the `k`-th distinct) of position `i < s.len()` writes
+    // word `i / 64 < words`.
     fn new(s: &[char]) -> Self {
         let words = s.len().div_ceil(64).max(1);
         let mut index: HashMap<char, usize> = HashMap::new();
@@ -209,6 +216,7 @@ fn hyyro(s1: &[char], s2: &[char], rows: usize, mut each_row: impl FnMut(usize, 
     }
 }
 
+/// Callers pass `i < 64 * v.len()` (a pattern position, `v` one row).
 fn bit(v: &[u64], i: usize) -> bool {
     v[i / 64] >> (i % 64) & 1 == 1
 }
@@ -249,6 +257,9 @@ fn banded_last_row(s1: &[char], s2: &[char], rows: usize, k: usize) -> Vec<usize
     if rows == 0 || n == 0 {
         return (0..=n).map(|i| i + rows).collect();
     }
+    // index: `out` has `n + 1` cells and is written at `i + 1` for `i < n`;
+    // `vp`, `vn` and `eq` have `words` cells, and `first <= fw <= lw =
+    // (hi - 1) / 64 < words` since `1 <= lo <= hi <= n`.
     let big = usize::MAX / 4;
     let mut out = vec![big; n + 1];
     out[0] = rows;
@@ -305,6 +316,7 @@ fn banded_last_row(s1: &[char], s2: &[char], rows: usize, k: usize) -> Vec<usize
 }
 
 fn common_affix(s1: &[char], s2: &[char]) -> (usize, usize) {
+    // slice: `pre <= min(s1.len(), s2.len())`.
     let pre = s1.iter().zip(s2).take_while(|(a, b)| a == b).count();
     let suf = s1[pre..]
         .iter()
@@ -316,6 +328,9 @@ fn common_affix(s1: &[char], s2: &[char]) -> (usize, usize) {
 }
 
 fn align(s1: &[char], s2: &[char], sp: usize, dp: usize, max: usize, out: &mut Vec<EditOp>) {
+    // slice, index: see `distance` for the affixes; `left` and `right` have
+    // `n + 1` cells (`banded_last_row`), `1 <= s1_mid <= n` and
+    // `s2_mid <= s2.len()`.
     let (pre, suf) = common_affix(s1, s2);
     let s1 = &s1[pre..s1.len() - suf];
     let s2 = &s2[pre..s2.len() - suf];
@@ -376,6 +391,9 @@ fn align_direct(s1: &[char], s2: &[char], sp: usize, dp: usize, out: &mut Vec<Ed
             vns.extend_from_slice(vn);
         });
     }
+    // index: `vps`/`vns` hold `words` cells per row of `s2`; the back-trace
+    // reads row `row - 1 < s2.len()` and column `col - 1 < s1.len()` only
+    // while both are positive, and `out[start..]` is what it pushed.
     let vp = |row: usize, col: usize| bit(&vps[row * words..(row + 1) * words], col);
     let vn = |row: usize, col: usize| bit(&vns[row * words..(row + 1) * words], col);
     let start = out.len();

@@ -26,6 +26,8 @@ fn esc(out: &mut String, chars: &[char]) {
 fn aligned_rows(gold: &[char], cand: &[char]) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     let (mut g, mut c) = (String::new(), String::new());
+    // slice: opcode ranges lie in `cand` and `gold`; an equal block has
+    // `cs.len() == gs.len()`, so `start <= k < cs.len()` too.
     for op in opcodes(cand, gold) {
         let (cs, gs) = (&cand[op.src.clone()], &gold[op.dest.clone()]);
         match op.tag {

@@ -103,6 +103,7 @@ pub enum ParaSep {
 
 /// The paragraphs of a text, whitespace removed, empty ones dropped.
 fn paragraphs(s: &str, sep: ParaSep) -> Vec<Vec<char>> {
+    // index: `i < j <= chars.len()` where read, and `start <= i + 1`.
     let chars: Vec<char> = s.chars().collect();
     let mut parts: Vec<&[char]> = Vec::new();
     let mut start = 0;
@@ -165,6 +166,7 @@ pub fn align_map(src: &[char], dst: &[char]) -> Vec<usize> {
 /// [`align_map`] and the distance (the alignment's length), from one
 /// alignment.
 fn align_map_and_distance(src: &[char], dst: &[char]) -> (Vec<usize>, usize) {
+    // index: opcode `src` ranges are ranges of `src`; `m` has one more cell.
     let ops = editops(src, dst);
     let mut m = vec![0; src.len() + 1];
     for op in to_opcodes(&ops, src.len(), dst.len()) {
@@ -209,6 +211,7 @@ fn is_hspace(c: char) -> bool {
 
 /// Runs of spaces inside a line with a CJK character on both sides.
 pub fn cjk_spaces(s: &[char]) -> usize {
+    // index: every read is behind `i < s.len()` (or `start > 0`).
     let mut n = 0;
     let mut i = 0;
     while i < s.len() {
@@ -233,6 +236,7 @@ fn is_hw_punct(c: char) -> bool {
 
 /// ASCII `, . : ; ? ! ( )` next to a Han character (spaces between allowed).
 pub fn hw_punct(s: &[char]) -> usize {
+    // index: every read is behind `i > 0`, `q < s.len()` or the loop bound.
     let mut n = 0;
     let mut i = 0;
     while i < s.len() {
@@ -308,6 +312,8 @@ struct Slots {
 }
 
 fn slots(hyp: &[char], gold: &[char]) -> Slots {
+    // index: equal and replace opcodes have `src` (in `hyp`) and `dest` (in
+    // `gold`) of one length.
     let mut at = vec![None; gold.len()];
     let mut ins: BTreeMap<usize, Vec<char>> = BTreeMap::new();
     let ops = editops(hyp, gold);
@@ -471,6 +477,9 @@ pub fn score_page(gold: &str, cand: &str, raw: Option<&str>, sep: ParaSep) -> Co
     let gb: HashSet<usize> = break_positions(gold, sep).into_iter().collect();
     let cb_raw = break_positions(cand, sep);
     let (m, ed_nows) = align_map_and_distance(&c0, &g0);
+    // index: break positions count characters of the paragraphs, which
+    // hold no more than `c0` (both drop whitespace), so `p <= c0.len()` and
+    // `m` has `c0.len() + 1` cells.
     let cb: HashSet<usize> = cb_raw
         .iter()
         .map(|&p| m[p])

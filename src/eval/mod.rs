@@ -172,6 +172,7 @@ fn read_manifest(path: &Path, column: &str) -> Result<BTreeMap<String, String>> 
     let mut out = BTreeMap::new();
     for line in lines {
         let v: Vec<&str> = line.split('\t').collect();
+        // index: `key` and `col` are positions in `head`.
         if v.len() == head.len() {
             out.insert(v[key].to_string(), v[col].to_string());
         }
@@ -269,6 +270,7 @@ pub fn evaluate(cfg: &Config) -> Result<Report> {
             .par_iter()
             .enumerate()
             .map(|(i, (id, _))| {
+                // index: `golds` and `raws` hold one entry per pair.
                 Ok(PageTexts {
                     id: id.clone(),
                     gold: golds[i].clone(),

@@ -125,6 +125,7 @@ impl Confusions {
     fn sorted(text: &'static str) -> Confusions {
         // Header comments come first; the body starts at the first line
         // that is not one.
+        // slice: `at` is 0, the end of `text` or just after a `\n`.
         let mut at = 0;
         while text[at..].starts_with('#') {
             at = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
@@ -164,6 +165,8 @@ fn leak_free(_: Vec<Candidate>) -> Option<&'static [Candidate]> {
 fn parse_lines_of(body: &str, c: char) -> Vec<Candidate> {
     let bytes = body.as_bytes();
     // Line starts are character boundaries: work on bytes.
+    // slice: every position passed to or returned by these helpers is in
+    // `0..=body.len()`, and `lo` is 0 or just after a `\n`.
     let line_start = |i: usize| {
         bytes[..i]
             .iter()
@@ -384,11 +387,19 @@ impl Misread {
     fn context_rules(&self, doc: &Document, edits: &mut Vec<Edit>) {
         let Some(m) = &self.matcher else { return };
         for hit in m.find_iter(doc.text) {
+            // index: the matcher was built from `self.rules`, one pattern
+            // per rule, so a pattern id is a rule index.
             let rule = &self.rules[hit.pattern().as_usize()];
             let blocked = rule.unless.iter().any(|u| {
-                // The exception must cover the match where it stands.
+                // The exception must cover the match where it stands. Where
+                // it would start may fall inside a character of the text
+                // (`A实于` before `好实于`): no match there.
                 u.match_indices(rule.wrong.as_str()).any(|(off, _)| {
-                    hit.start() >= off && doc.text[hit.start() - off..].starts_with(u.as_str())
+                    hit.start().checked_sub(off).is_some_and(|at| {
+                        doc.text
+                            .get(at..)
+                            .is_some_and(|rest| rest.starts_with(u.as_str()))
+                    })
                 })
             });
             if blocked {
@@ -413,6 +424,7 @@ impl Misread {
 
     /// Positions (char indices into `chars`) of names after a title word.
     fn name_positions(&self, chars: &[char]) -> Vec<bool> {
+        // index: `i < chars.len()` and `k < chars.len()` from the loop bounds.
         let mut name = vec![false; chars.len()];
         for i in 0..chars.len() {
             for t in &self.titles {
@@ -448,6 +460,9 @@ impl Misread {
             .chain(std::iter::once(base + text.len()))
             .collect();
         let names = self.name_positions(&chars);
+        // index: `i` and `run` stay within `chars`; a word of the
+        // segmentation of `chars[run]` is a range of it, so `pos < run.end`,
+        // and `names`/`offsets` have `chars.len()` and `chars.len() + 1` cells.
         let mut i = 0;
         while i < chars.len() {
             if !is_han(chars[i]) {
@@ -488,6 +503,9 @@ impl Misread {
     /// True when some lexicon word of two or more characters covers `pos`
     /// once `t` stands there: a cheap test before scoring the window.
     fn forms_word(&self, chars: &[char], window: &Range<usize>, pos: usize, t: char) -> bool {
+        // index: `window` is a range of `chars` of at most `2 * WINDOW + 1`
+        // characters holding `pos` (see `judge`); neighbours are checked
+        // against its ends first.
         // Such a word holds `t` next to a neighbour: with neither pair in
         // any word, there is nothing to walk.
         let left = pos > window.start && self.lexicon.may_join(chars[pos - 1], t);
@@ -518,6 +536,9 @@ impl Misread {
         pos: usize,
         range: Range<usize>,
     ) -> Option<Edit> {
+        // index: `pos` lies in `run`, a range of `chars`, and `window` is
+        // clamped to `run` around it; `word` is a range of the segmentation
+        // of `fixed` (the window's characters), or `at..at + 1`.
         let cands = self.confusions.get(chars[pos])?;
         let window = pos.saturating_sub(WINDOW).max(run.start)..(pos + WINDOW + 1).min(run.end);
         let mut base = None;
@@ -628,6 +649,7 @@ impl Pass for Misread {
         let mut counts = Counts::default();
         for line in &doc.lines {
             if matches!(line.kind, LineKind::Text | LineKind::Heading) {
+                // slice: a line range of `doc` (see `Document`).
                 self.lexicon_edits(
                     doc,
                     &mut counts,

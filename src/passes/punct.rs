@@ -256,6 +256,15 @@ impl Reason {
     }
 }
 
+/// One stretch of text judged together (consecutive text lines, a heading,
+/// or a markup line's body).
+///
+/// Invariant (index safety of this file): every per-character vector has
+/// `cs.len()` cells, and every index stored in one (`prev_*`, `next_*`,
+/// `skip_*`) is an index of `cs`. The decisions below take a character index
+/// `i < cs.len()` (and a run end `end <= cs.len()`, with `i < end`) from the
+/// loops of `run_unit`, `dot_runs`, `parens` and `quotes` over `cs`, and step
+/// to `i - 1` only after `checked_sub` or a `> 0` test.
 struct Unit<'a> {
     doc: &'a Document<'a>,
     cs: Vec<(usize, char)>,
@@ -299,6 +308,10 @@ const COLUMN_CHARS: usize = 24;
 
 impl<'a> Unit<'a> {
     fn new(doc: &'a Document<'a>, range: Range<usize>) -> Self {
+        // slice: `range` is a run of whole lines of `doc`, or a line from
+        // past its ASCII markup prefix (see `Punct::run`); the scans index
+        // `cs` and their outputs by `i < n`, and `cs[i + 1..]` is reached
+        // only when `i + 1 < n`.
         let cs: Vec<(usize, char)> = doc.text[range.clone()]
             .char_indices()
             .map(|(i, c)| (range.start + i, c))
@@ -429,6 +442,7 @@ impl<'a> Unit<'a> {
     }
 
     fn bytes(&self, r: Range<usize>) -> Range<usize> {
+        // index: `r.start < cs.len()` (see `Unit`); `r.end` may be the end.
         self.cs[r.start].0..self.byte_end(r.end)
     }
 
@@ -1105,6 +1119,10 @@ fn assign_roles(
     idx: &[usize],
     evidence: &[Option<Role>],
 ) -> (Vec<Role>, Vec<bool>, bool) {
+    // index: `roles`, `suspect` and `evidence` have one cell per quote
+    // (`n`), and `seg + j < k <= n`, `k < n` where tested; `idx` holds
+    // indices of `u.cs`, so `a + 1` and `b` index `clauses` (`cs.len() + 1`
+    // cells).
     let n = idx.len();
     let mut roles = vec![Role::Open; n];
     let mut suspect = vec![false; n];
@@ -1401,6 +1419,8 @@ fn close_run(edits: &mut [Edit], run_len: usize) {
 /// (after indentation), or `None` when the line is markup to leave alone
 /// entirely (HTML, images, rules).
 fn markup_prefix(line: &str) -> Option<usize> {
+    // slice: `indent` and `k` only move past whitespace trimmed from the
+    // start and ASCII markers / digits just matched.
     let indent = line.len() - line.trim_start().len();
     let t = &line[indent..];
     if t.starts_with('<') || t.starts_with("![") || t.starts_with("---") || t.starts_with("===") {
@@ -1456,6 +1476,7 @@ impl Pass for Punct {
             match line.kind {
                 LineKind::Heading => ranges.push(line.range.clone()),
                 LineKind::Markup => {
+                    // slice: a line range of `doc` (see `Document`).
                     let body = &doc.text[line.range.clone()];
                     if let Some(k) = markup_prefix(body) {
                         ranges.push(line.range.start + k..line.range.end);

@@ -85,6 +85,14 @@ pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
 }
 
 /// A printed line of a column: its content (trimmed) and width in em.
+///
+/// Invariant (built only in `Reflow::runs`, from `segments` and
+/// `trim_range` of the document's lines): `range` lies in the document text
+/// on character boundaries (cuts at one-byte spaces, trims of whitespace
+/// characters), and the printed lines of a run, and the runs, follow each
+/// other in text order without overlap, so `a.range.end..b.range.start` is a
+/// valid range between consecutive ones. The slicing of `text` by these
+/// ranges in this file relies on it.
 #[derive(Debug, Clone)]
 struct Printed {
     range: Range<usize>,
@@ -112,6 +120,7 @@ fn width_of(s: &str) -> f32 {
 }
 
 fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
+    // slice: `r` is a line or a `segments` piece of one (see `Printed`).
     let s = &text[r.clone()];
     let start = r.start + (s.len() - s.trim_start_matches(is_ws).len());
     let end = r.end - (s.len() - s.trim_end_matches(is_ws).len());
@@ -121,6 +130,8 @@ fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
 /// Splits a physical line at single spaces into printed lines when it is a
 /// converter's join of column lines (segment widths near the column width).
 fn segments(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+    // slice, index: `r` is a line range of the document; `k - 1` is taken
+    // only for `k > 0`, and `i + 1` follows a one-byte space.
     let line = &text[r.clone()];
     let mut out = Vec::new();
     let mut start = 0;
@@ -205,6 +216,7 @@ fn is_credit(t: &str) -> bool {
     let Some(open) = t.rfind(['（', '(']) else {
         return false;
     };
+    // slice: `open` is a match position from `rfind` on `t`.
     let inner = t[open..]
         .trim_start_matches(['（', '('])
         .trim_end_matches(['）', ')']);
@@ -281,6 +293,7 @@ impl Reflow {
         self.titles.iter().any(|w| {
             t.starts_with(w.as_str())
                 || t.match_indices(w.as_str()).any(|(i, _)| {
+                    // slice: the end of a match of `w` in `t`.
                     let rest = &t[i + w.len()..];
                     let name: usize = rest
                         .chars()
@@ -308,6 +321,8 @@ impl Reflow {
         let mut seg_widths = Vec::new();
         for l in &doc.lines {
             if l.kind == LineKind::Text {
+                // slice, index: line ranges of `doc` and their pieces (see
+                // `Printed`); `segs` is non-empty where it is cut.
                 let segs = segments(text, l.range.clone());
                 if segs.len() >= 3 {
                     seg_widths.extend(
@@ -388,6 +403,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn s(&self, p: &Printed) -> &str {
+        // slice: see the invariant on `Printed`.
         &self.text[p.range.clone()]
     }
     fn full(&self, p: &Printed) -> bool {
@@ -479,6 +495,7 @@ fn news_lead(s: &str) -> Option<(&str, bool)> {
 
 /// Inside a run: join line `i` to line `i + 1`, or start a paragraph.
 fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
+    // index: the caller passes `i + 1 < lines.len()`; `i - 1` only for `i > 0`.
     let (a, b) = (&lines[i], &lines[i + 1]);
     let (sa, sb) = (c.s(a), c.s(b));
     let b_last = i + 2 == lines.len();
@@ -607,6 +624,7 @@ impl Reflow {
         let text = c.map(|c| c.text)?;
         let a = prev.lines.last()?;
         let b = next.lines.first()?;
+        // slice: see the invariant on `Printed`; `para_start <= a.range.start`.
         let (sa, sb) = (&text[a.range.clone()], &text[b.range.clone()]);
         let (ca, cb) = (last_char(sa)?, first_char(sb)?);
         if self.is_byline(sb) || self.is_byline(sa) {
@@ -758,6 +776,10 @@ impl Pass for Reflow {
         let (runs, w) = self.runs(doc);
         let mut edits = Vec::new();
         let ctx = w.map(|w| Ctx { text, w });
+        // index, slice: `i + 1 < run.lines.len()` and `k + 1 < runs.len()`
+        // from the loop bounds; `chain_end` has one cell per run; ranges and
+        // gaps as in the invariant on `Printed` (`chain_end[k + 1]` is the end
+        // of a later run's last line, so at or after `b.range.start`).
         if let Some(c) = &ctx {
             for run in &runs {
                 for i in 0..run.lines.len().saturating_sub(1) {

@@ -187,6 +187,11 @@ pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
 /// `start` with period `period`, at least two full copies, the unit not itself
 /// a repetition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Invariant (`find_runs` is the only constructor): `period >= 1`,
+/// `len >= 2 * period` and `end() <= chars.len()` for the `chars` it was
+/// found in; the indexing of a stream's vectors by run positions in
+/// `Repeats::judge`, `cells`, `window` and `tandem_edit` relies on it.
 struct Run {
     start: usize,
     period: usize,
@@ -236,6 +241,7 @@ impl LastSeen {
 
     /// Records `at` for `key`, returning the position stored before.
     fn swap(&mut self, key: u64, at: usize) -> Option<usize> {
+        // index: `shift` keeps the top log2(slots) bits, so `slot < slots`.
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
         let before = (self.keys[slot] == key).then(|| self.pos[slot] as usize);
         self.keys[slot] = key;
@@ -251,6 +257,8 @@ fn gram_key(s: &[char]) -> u64 {
 
 /// The smallest period of `u` (prefix function).
 fn smallest_period(u: &[char]) -> usize {
+    // index: `1 <= i < u.len()`, and prefix-function values satisfy
+    // `pi[i] <= i`, so `k <= i - 1` and `k - 1` (taken when `k > 0`) are in range.
     let mut pi = vec![0usize; u.len()];
     for i in 1..u.len() {
         let mut k = pi[i - 1];
@@ -285,6 +293,10 @@ fn find_runs(s: &[char], max_unit: usize) -> Vec<Run> {
     let mut last = LastSeen::new(n);
     let mut work = 0usize;
     let budget = 48 * n + 100_000;
+    // index: callers pass `i < n` and `1 <= d <= min(i, max_unit)` (a direct
+    // period below `i + 1`, or `i - j` for a gram seen at an earlier `j`), so
+    // `covered[d]`, `x0 = i - d` and every `s[..]` below (guarded by `a > 0`,
+    // `b + d < n`, and `b - a >= d` so `a + d <= b < n`) are in bounds.
     let mut consider = |i: usize, d: usize, runs: &mut Vec<Run>, work: &mut usize| {
         if i < covered[d] {
             return;
@@ -357,6 +369,7 @@ impl<'a> Stream<'a> {
         for r in lines {
             let mut pending = true; // a line start is a gap
             let mut first = true;
+            // slice: `lines` are line ranges of the parsed document of `text`.
             for (i, c) in text[r.clone()].char_indices() {
                 if c.is_whitespace() {
                     pending = true;
@@ -402,6 +415,8 @@ impl<'a> Stream<'a> {
             let p = self.at.get(r.start).copied().unwrap_or(0);
             return p..p;
         }
+        // index: callers pass a non-empty range of character indices inside
+        // a run (see `Run`), so `r.start <= last < chars.len() == at.len()`.
         let last = r.end - 1;
         self.at[r.start]..self.at[last] + self.chars[last].len_utf8()
     }
@@ -439,6 +454,7 @@ fn show(unit: &[char]) -> String {
     if unit.len() <= 24 {
         format!("\"{}\"", unit.iter().collect::<String>())
     } else {
+        // slice: `unit.len() > 24` here.
         let head: String = unit[..12].iter().collect();
         let tail: String = unit[unit.len() - 6..].iter().collect();
         format!("\"{head}…{tail}\" ({} characters)", unit.len())
@@ -456,6 +472,7 @@ impl Repeats {
         let t = &self.thresholds;
         let s = &st.chars;
         let d = run.period;
+        // index: see the invariant on `Run`; `run.end() - 2 * d >= run.start`.
         let unit = &s[run.start..run.start + d];
         // Chinese numerals count as digits: `二十一日二十一日` is a number
         // run like `2000年2000年` (in the pipeline, a list of dates whose
@@ -525,6 +542,9 @@ impl Repeats {
     /// on one line of short fields without punctuation: table cells.
     fn cells(&self, st: &Stream, run: &Run) -> bool {
         let d = run.period;
+        // index: `line_sum` has `chars.len() + 2` cells and `gap`
+        // `chars.len() + 1`; `run.start + r + j * d <= run.end()` since
+        // `j <= k = (len - r) / d` (see `Run`).
         let one_line = st.line_sum[run.end()] == st.line_sum[run.start + 1];
         let aligned = (0..d.min(run.len - 2 * d + 1)).any(|r| {
             let k = (run.len - r) / d;
@@ -625,6 +645,7 @@ impl Repeats {
 
     fn tandem_edit(&self, st: &Stream, c: &Candidate, win: Range<usize>, free: bool) -> Edit {
         let run = &c.run;
+        // slice: see `Run`; `tail = len % period < period`.
         let unit = &st.chars[run.start..run.start + run.period];
         let k = run.copies();
         let tail = run.len - k * run.period;
@@ -665,6 +686,8 @@ fn whole_lines_with_break(doc: &Document, r: Range<usize>) -> Range<usize> {
     };
     let (line_start, line_end) = (first.range.start, last.range.end);
     let text = doc.text;
+    // slice: `r` comes from `Stream::bytes` (character boundaries) and the
+    // two comparisons, evaluated first, keep both slices inside the lines.
     let alone = line_start <= r.start
         && r.end <= line_end
         && text[line_start..r.start].trim().is_empty()
@@ -898,6 +921,8 @@ impl Repeats {
         claimed: &mut Claimed,
         edits: &mut Vec<Edit>,
     ) {
+        // index: `i < j <= pieces.len()` throughout, so `pieces[i]`,
+        // `pieces[j - 1]` and `pieces[i..j]` are in bounds.
         let mut i = 0;
         while i < pieces.len() {
             let mut j = i + 1;
@@ -920,6 +945,8 @@ impl Repeats {
         claimed: &mut Claimed,
         edits: &mut Vec<Edit>,
     ) {
+        // index: `group_edits` passes groups of two pieces or more, and
+        // `keep` is a position in the group.
         let first = &group[0];
         let last = &group[group.len() - 1];
         let k = group.len();
@@ -989,6 +1016,7 @@ impl Repeats {
         doc.blocks
             .iter()
             .map(|b| {
+                // index, slice: block and line ranges (see `Document`).
                 let lines = &doc.lines[b.lines.clone()];
                 if lines
                     .iter()
@@ -1023,6 +1051,7 @@ impl Repeats {
     fn line_pieces(&self, doc: &Document, seg: &[usize], col: Option<f32>) -> Vec<Piece> {
         seg.iter()
             .map(|&li| {
+                // index, slice: `seg` holds line indices from `segments`.
                 let r = doc.lines[li].range.clone();
                 let text = &doc.text[r.clone()];
                 let norm = normalized(text);
@@ -1076,6 +1105,7 @@ fn segments(doc: &Document, lines: Range<usize>) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut cur: Vec<usize> = Vec::new();
     for li in lines {
+        // index: `lines` is a block's line range (see `Document`).
         match doc.lines[li].kind {
             LineKind::Text => cur.push(li),
             LineKind::Heading => {
@@ -1158,6 +1188,8 @@ fn loop_segments(doc: &Document) -> (Vec<Vec<usize>>, Vec<bool>) {
     // there), and whether that segment's paragraph continues in this block.
     let (mut tail_text, mut cont, mut cut) = (false, false, false);
     for (bi, b) in doc.blocks.iter().enumerate() {
+        // index: blocks are non-empty line ranges (see `Document`), and
+        // `joined` has one cell per block.
         let is_text = |li: usize| doc.lines[li].kind == LineKind::Text;
         let mut segs = segments(doc, b.lines.clone());
         let head_text = is_text(b.lines.start);
@@ -1344,6 +1376,8 @@ impl Repeats {
         let paras = self.paragraphs(doc);
         let (chains, joined) = loop_segments(doc);
         let nothing = Claimed::default();
+        // index: `paras` and `joined` have one cell per block; `i <= j`, and
+        // `j` is checked against `paras.len()` before use.
         let mut i = 0;
         while i < paras.len() {
             let mut j = i;
@@ -1419,6 +1453,8 @@ impl Repeats {
             if last + 1 == bi {
                 continue;
             }
+            // index: an earlier copy sits at `last < bi` with `last + 1 != bi`,
+            // so `bi >= 2`; blocks are non-empty (see `Document`).
             let prev_end = doc.blocks[bi - 1].lines.end - 1;
             let range = doc.lines[prev_end].range.end..p.range.end;
             let line = doc.blocks[first].lines.start + 1;

@@ -172,6 +172,7 @@ impl Pass for Spaces {
         let mut edits = Vec::new();
         for line in &doc.lines {
             if matches!(line.kind, LineKind::Text | LineKind::Heading) {
+                // slice: a line range of `doc` (see `Document`).
                 self.line_edits(
                     &doc.text[line.range.clone()],
                     line.range.start,
@@ -205,6 +206,10 @@ impl Spaces {
         if tokens.len() < 2 {
             return;
         }
+        // index: `decided` has one cell per gap (`tokens.len() - 1`, with at
+        // least two tokens); `starts` holds 0 and `g + 1` for gaps `g`, so
+        // every start and `starts[k + 1] - 1` (for the `merged.len() - 1`
+        // windows, `merged` having one string per start) are token/gap indices.
         let mut decided: Vec<Option<(&'static str, f32, String)>> = vec![None; tokens.len() - 1];
         for _ in 0..MAX_ROUNDS {
             // Merged tokens: runs of tokens joined by removed gaps.
@@ -307,6 +312,7 @@ impl Spaces {
 /// Leading whitespace (indentation) is not a gap between tokens.
 fn split_tokens(line: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
+    // slice: `s` and `i` come from `char_indices` of `line`.
     let mut start = None;
     for (i, c) in line.char_indices() {
         match (is_ws(c), start) {

@@ -56,6 +56,7 @@ fn minus_form(text: &str) -> &'static str {
     let count = |m: char| {
         text.match_indices(m)
             .filter(|(i, s)| {
+                // slice: the end of a match of `text`, a character boundary.
                 text[i + s.len()..]
                     .chars()
                     .next()
@@ -90,6 +91,9 @@ impl Pass for Units {
             if !matches!(line.kind, LineKind::Text | LineKind::Heading) {
                 continue;
             }
+            // slice: a line range of `doc` (see `Document`); below, match
+            // ends are character boundaries of `text`, and `whole.start() - 1`
+            // is taken only after a one-byte space before the match.
             let text = &doc.text[line.range.clone()];
             if !text.chars().any(is_han) {
                 continue;
