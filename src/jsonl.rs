@@ -16,10 +16,9 @@
 //! independent, so any split of a stream into parts gives the same output.
 
 use crate::pipeline::{Outcome, Pipeline};
-use crate::report::{self, EditSummary, Place};
+use crate::report::{self, Place};
 use anyhow::{bail, Result};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-use serde::Serialize;
 use serde_json::value::RawValue;
 use std::fmt;
 use std::ops::Range;
@@ -56,25 +55,10 @@ impl FieldPath {
 }
 
 /// One edit of a record's text, as written into the record by
-/// `--jsonl-edits`: the fields of the `--format json` report without the
-/// path. `line`, `column` (characters, 1-based) and the byte offsets refer
-/// to the field's decoded text.
-#[derive(Debug, Serialize)]
-pub struct FieldEdit<'a> {
-    pub kind: &'static str,
-    pub line: usize,
-    pub column: usize,
-    pub byte_start: usize,
-    pub byte_end: usize,
-    pub before: &'a str,
-    pub after: String,
-    pub pass: &'static str,
-    pub rule: &'static str,
-    pub confidence: f32,
-    pub reason: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub also: Vec<EditSummary>,
-}
+/// `--jsonl-edits`: a `--format json` report record with an empty path (so
+/// it is left out). `line`, `column` (characters, 1-based) and the byte
+/// offsets refer to the field's decoded text.
+pub type FieldEdit<'a> = report::Record<'a>;
 
 /// Every fix and suggestion of `outcome` (a run over `text`), in text order.
 pub fn field_edits<'a>(text: &'a str, outcome: &'a Outcome) -> Vec<FieldEdit<'a>> {
@@ -85,22 +69,6 @@ pub fn field_edits<'a>(text: &'a str, outcome: &'a Outcome) -> Vec<FieldEdit<'a>
         offset: 0,
     };
     report::records(place, outcome)
-        .into_iter()
-        .map(|r| FieldEdit {
-            kind: r.kind,
-            line: r.line,
-            column: r.column,
-            byte_start: r.byte_start,
-            byte_end: r.byte_end,
-            before: r.before,
-            after: r.after,
-            pass: r.pass,
-            rule: r.rule,
-            confidence: r.confidence,
-            reason: r.reason,
-            also: r.also,
-        })
-        .collect()
 }
 
 /// What became of one line.

@@ -56,6 +56,9 @@ impl LineIndex {
 /// One reported item: an applied change or a suggestion.
 #[derive(Debug, Serialize)]
 pub struct Record<'a> {
+    /// Left out of the JSON when empty (the edits inside a JSON Lines
+    /// record, `--jsonl-edits`).
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub path: &'a str,
     pub kind: &'static str,
     pub line: usize,
