@@ -200,23 +200,31 @@ fn hyyro(s1: &[char], s2: &[char], rows: usize, mut each_row: impl FnMut(usize, 
         // first word.
         let (mut hp_carry, mut hn_carry) = (1u64, 0u64);
         for ((&e, p), n) in eq.iter().zip(vp.iter_mut()).zip(vn.iter_mut()) {
-            let (vpw, vnw) = (*p, *n);
-            let x = e | hn_carry;
-            let d0 = ((x & vpw).wrapping_add(vpw) ^ vpw) | x | vnw;
-            let hp = vnw | !(d0 | vpw);
-            let hn = vpw & d0;
-            let hp_s = (hp << 1) | hp_carry;
-            let hn_s = (hn << 1) | hn_carry;
-            hp_carry = hp >> 63;
-            hn_carry = hn >> 63;
-            *p = hn_s | !(d0 | hp_s);
-            *n = hp_s & d0;
+            step_word(e, p, n, &mut hp_carry, &mut hn_carry);
         }
         each_row(r, &vp, &vn);
     }
 }
 
 /// Callers pass `i < 64 * v.len()` (a pattern position, `v` one row).
+/// One 64-bit word of Hyyrö's bit-parallel column step: updates the vertical
+/// delta vectors `vp`/`vn` of the word from its match mask `eq` and carries
+/// the horizontal deltas into the next word.
+#[inline]
+fn step_word(eq: u64, vp: &mut u64, vn: &mut u64, hp_carry: &mut u64, hn_carry: &mut u64) {
+    let (vpw, vnw) = (*vp, *vn);
+    let x = eq | *hn_carry;
+    let d0 = ((x & vpw).wrapping_add(vpw) ^ vpw) | x | vnw;
+    let hp = vnw | !(d0 | vpw);
+    let hn = vpw & d0;
+    let hp_s = (hp << 1) | *hp_carry;
+    let hn_s = (hn << 1) | *hn_carry;
+    *hp_carry = hp >> 63;
+    *hn_carry = hn >> 63;
+    *vp = hn_s | !(d0 | hp_s);
+    *vn = hp_s & d0;
+}
+
 fn bit(v: &[u64], i: usize) -> bool {
     v[i / 64] >> (i % 64) & 1 == 1
 }
@@ -290,17 +298,7 @@ fn banded_last_row(s1: &[char], s2: &[char], rows: usize, k: usize) -> Vec<usize
         let eq = pm.get(c).unwrap_or(&zeros);
         let (mut hp_carry, mut hn_carry) = (1u64, 0u64);
         for w in first..=lw {
-            let (vpw, vnw) = (vp[w], vn[w]);
-            let x = eq[w] | hn_carry;
-            let d0 = ((x & vpw).wrapping_add(vpw) ^ vpw) | x | vnw;
-            let hp = vnw | !(d0 | vpw);
-            let hn = vpw & d0;
-            let hp_s = (hp << 1) | hp_carry;
-            let hn_s = (hn << 1) | hn_carry;
-            hp_carry = hp >> 63;
-            hn_carry = hn >> 63;
-            vp[w] = hn_s | !(d0 | hp_s);
-            vn[w] = hp_s & d0;
+            step_word(eq[w], &mut vp[w], &mut vn[w], &mut hp_carry, &mut hn_carry);
         }
     }
     let mut d = base;
