@@ -46,6 +46,10 @@ const RULES: &[RuleInfo] = &[
         about: "Starts a new paragraph after a line that ends a sentence short of the column width, or before a line indented by the lost two characters.",
     },
     RuleInfo {
+        id: "lost-stop",
+        about: "Restores the 。 OCR dropped at a paragraph end: a prose line after a full line stops short of the column, ends with a Han character, and the next line is indented.",
+    },
+    RuleInfo {
         id: "heading",
         about: "Keeps a short line without punctuation (a sub-heading) as a paragraph of its own.",
     },
@@ -599,6 +603,26 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
     )
 }
 
+/// Whether the paragraph ending at line `i` lost its final full stop: it
+/// is prose that filled the line before (not a one-line heading or
+/// caption), its last line ends with a Han character and leaves no quote
+/// open.
+fn lost_stop(c: &Ctx, lines: &[Printed], i: usize) -> bool {
+    // index: the caller passes `i + 1 < lines.len()`; `i - 1` only for `i > 0`.
+    if i == 0 || !c.full(&lines[i - 1]) || ends_sentence(c.s(&lines[i - 1])) {
+        return false;
+    }
+    // Prose: the line before carries a clause mark (a headline has none).
+    if !c.s(&lines[i - 1]).contains(['，', '、', '；', '。', ',']) {
+        return false;
+    }
+    let sa = c.s(&lines[i]);
+    let open = sa
+        .rfind('“')
+        .is_some_and(|o| sa.rfind('”').is_none_or(|e| e < o));
+    last_char(sa).is_some_and(is_han) && !open
+}
+
 /// Characters that are not whitespace.
 fn visible_len(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
@@ -797,7 +821,10 @@ impl Pass for Reflow {
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                         }
                         Decision::Break(rule, conf, why) => {
-                            if &text[gap.clone()] != "\n\n" {
+                            if rule != "heading" && lost_stop(c, &run.lines, i) {
+                                let why = format!("{why}; the paragraph's final 。 was lost");
+                                edits.push(Edit::fix(gap, "。\n\n", ID, "lost-stop", conf, why));
+                            } else if &text[gap.clone()] != "\n\n" {
                                 edits.push(Edit::fix(gap, "\n\n", ID, rule, conf, why));
                             }
                         }
