@@ -5,6 +5,7 @@ use crate::edit::Edit;
 use crate::rules::Rules;
 use anyhow::Result;
 
+pub mod dashes;
 pub mod misread;
 pub mod punct;
 pub mod reflow;
@@ -82,16 +83,20 @@ pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 /// 4. `units` repairs misread temperature signs (`-9C` → `-9℃`); after
 ///    `punct`, which leaves digits and Latin letters alone, and before
 ///    `spaces`, which then sees `℃` as the Chinese-side character it is.
-/// 5. `spaces` removes the stray spaces left inside lines, including those
+/// 5. `dashes` writes the dashes OCR read as 一 (`一一一` → `———`): after
+///    `reflow`, which joins a dash cut at a line end, and after `units`,
+///    which takes the 一 before a temperature as a minus sign first.
+/// 6. `spaces` removes the stray spaces left inside lines, including those
 ///    beside marks `punct` just made full-width, so every later pass sees
 ///    whole words.
-/// 6. `misread` scores words, so it needs the lines joined and the spaces
+/// 7. `misread` scores words, so it needs the lines joined and the spaces
 ///    gone (`中心域 区` is one word to it).
 pub const REGISTRY: &[(&str, PassBuilder)] = &[
     (repeats::ID, repeats::build),
     (reflow::ID, reflow::build),
     (punct::ID, punct::build),
     (units::ID, units::build),
+    (dashes::ID, dashes::build),
     (spaces::ID, spaces::build),
     (misread::ID, misread::build),
 ];
@@ -135,7 +140,7 @@ mod tests {
     fn registry_order_is_pinned() {
         assert_eq!(
             super::ids(),
-            ["repeats", "reflow", "punct", "units", "spaces", "misread"]
+            ["repeats", "reflow", "punct", "units", "dashes", "spaces", "misread"]
         );
     }
 }

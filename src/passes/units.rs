@@ -28,7 +28,19 @@ pub const ID: &str = "units";
 const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "celsius",
-        about: "Writes the degree-Celsius sign ℃ for `C`, `°C`, `°℃` or `C°` directly after a number in Chinese text.",
+        about: "Writes the degree-Celsius sign ℃ for `C`, `°C`, `°℃`, `C°` or a degree sign misread as a quote or asterisk (`9\"C`, `4*C`) directly after a number in Chinese text.",
+    },
+    RuleInfo {
+        id: "slash",
+        about: "Writes a slash for the `A` OCR read between a temperature and the next number (`5℃A6℃` → `5℃／6℃`), in the document's own slash form.",
+    },
+    RuleInfo {
+        id: "digit-one",
+        about: "Writes 1 for a `]` before a date or count word (`]月1日`, `附图片]张`) in a line without `[`.",
+    },
+    RuleInfo {
+        id: "date-day",
+        about: "Writes 日 for `目` or `曰` after a month and its day (`1月1目` → `1月1日`).",
     },
     RuleInfo {
         id: "minus",
@@ -46,13 +58,21 @@ pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
 fn temperature() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(一)?([0-9]+(?:\.[0-9]+)?)(°℃|℃°|°C|C°|C|℃)").expect("static regex is valid")
+        Regex::new(r#"(一)?([0-9]+(?:\.[0-9]+)?)(°℃|℃°|°C|C°|["*“”]C|C|℃)(A)?"#)
+            .expect("static regex is valid")
     })
 }
 
 /// The minus form the document already uses before digits: ASCII `-` if
 /// it has more of those than full-width `－`, else `－`.
 fn minus_form(text: &str) -> &'static str {
+    pick_form(text, '-', '－')
+}
+
+/// The form of a mark the document already uses before digits: the ASCII
+/// one if it has more of those than of the full-width one, else the
+/// full-width one.
+fn pick_form(text: &str, ascii: char, full: char) -> &'static str {
     let count = |m: char| {
         text.match_indices(m)
             .filter(|(i, s)| {
@@ -64,10 +84,56 @@ fn minus_form(text: &str) -> &'static str {
             })
             .count()
     };
-    if count('-') > count('－') {
-        "-"
-    } else {
-        "－"
+    match (count(ascii) > count(full), ascii) {
+        (true, '/') => "/",
+        (true, _) => "-",
+        (false, '/') => "／",
+        (false, _) => "－",
+    }
+}
+
+/// Digits of dates and counts that OCR read as other glyphs: `]` for `1`
+/// before a date or count word (`]月1日`, `附图片]张`), `目` or `曰` for `日`
+/// after a month's day (`1月1目`).
+fn date_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(\])[0-9]*[月日时年万亿张个号]|月[0-9]{1,2}([目曰])")
+            .expect("static regex is valid")
+    })
+}
+
+fn dates(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    // A `[` in the line may open a bracket that `]` closes.
+    let bracketed = text.contains('[');
+    for m in date_regex().captures_iter(text) {
+        if let Some(one) = m.get(1) {
+            // slice: match starts are character boundaries of `text`.
+            let before = text[..one.start()].chars().next_back();
+            if bracketed || before.is_some_and(|c| c.is_ascii_alphanumeric() || c == ']') {
+                continue;
+            }
+            edits.push(Edit::fix(
+                at + one.start()..at + one.end(),
+                "1",
+                ID,
+                "digit-one",
+                0.85,
+                String::from(
+                    "']' before a date or count word, with no '[' in the line: a misread 1",
+                ),
+            ));
+        }
+        if let Some(day) = m.get(2) {
+            edits.push(Edit::fix(
+                at + day.start()..at + day.end(),
+                "日",
+                ID,
+                "date-day",
+                0.9,
+                format!("'{}' after a month and its day: a misread 日", day.as_str()),
+            ));
+        }
     }
 }
 
@@ -87,6 +153,7 @@ impl Pass for Units {
     fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut minus: Option<&'static str> = None;
+        let mut slash_form: Option<&'static str> = None;
         for line in &doc.lines {
             if !matches!(line.kind, LineKind::Text | LineKind::Heading) {
                 continue;
@@ -98,12 +165,24 @@ impl Pass for Units {
             if !text.chars().any(is_han) {
                 continue;
             }
+            dates(text, line.range.start, &mut edits);
             for m in temperature().captures_iter(text) {
                 let (Some(whole), Some(num), Some(unit)) = (m.get(0), m.get(2), m.get(3)) else {
                     continue;
                 };
+                // `A` between a temperature and the next number is the
+                // slash of a range (`5℃A6℃`): it is not part of a word.
+                let slash = m.get(4).filter(|a| {
+                    text[a.end()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '一' | '－' | '-'))
+                });
                 let before = text[..whole.start()].chars().next_back();
-                let after = text[whole.end()..].chars().next();
+                let after = match slash {
+                    Some(_) => None,
+                    None => text[unit.end()..].chars().next(),
+                };
                 // Part of a Latin word or code (`iPhone 5C`, `A5C`, `5Cr`,
                 // `5C2`): not a temperature.
                 let latin_before = before.is_some_and(|c| c.is_ascii_alphanumeric())
@@ -137,6 +216,20 @@ impl Pass for Units {
                             ),
                         ));
                     }
+                }
+                if let Some(a) = slash {
+                    let form = *slash_form.get_or_insert_with(|| pick_form(doc.text, '/', '／'));
+                    edits.push(Edit::fix(
+                        at + a.start()..at + a.start() + 1,
+                        form,
+                        ID,
+                        "slash",
+                        0.8,
+                        format!(
+                            "'A' between the temperature {}℃ and the next number: a misread slash",
+                            num.as_str()
+                        ),
+                    ));
                 }
                 if unit.as_str() != "℃" {
                     edits.push(Edit::fix(
@@ -180,6 +273,18 @@ mod tests {
             ("岛仍有4一6级北风", "岛仍有4一6级北风"),
             ("It was 5C outside.", "It was 5C outside."),
             ("气温零下5℃", "气温零下5℃"),
+            // The degree sign read as a quote or an asterisk; the slash as A.
+            ("北京晴一9\"C，上海4*C", "北京晴－9℃，上海4℃"),
+            ("石家庄晴一5\"CA6C南昌", "石家庄晴－5℃／6℃南昌"),
+            ("福州多云10“CA一2℃", "福州多云10℃／－2℃"),
+            ("型号5CAB已停产", "型号5CAB已停产"),
+            // Dates and counts.
+            ("本报北京]月1曰讯", "本报北京1月1日讯"),
+            ("（附图片]张）", "（附图片1张）"),
+            ("于下月6目举行", "于下月6日举行"),
+            ("第3目标", "第3目标"),
+            ("2000年12月31目，", "2000年12月31日，"),
+            ("数组a[i]月份", "数组a[i]月份"),
             // Garbage, not a sign: a three-digit "temperature", 一一.
             ("呼和浩特晴一172C", "呼和浩特晴一172℃"),
             ("哈尔滨晴一一23C", "哈尔滨晴一一23℃"),
