@@ -39,6 +39,14 @@ const RULES: &[RuleInfo] = &[
         about: "Writes 1 for a `]` before a date or count word (`]月1日`, `附图片]张`) in a line without `[`.",
     },
     RuleInfo {
+        id: "date-year",
+        about: "Writes 年 for `生` between a four-digit year and a month (`2003生1月`).",
+    },
+    RuleInfo {
+        id: "sunny",
+        about: "Writes 晴 for `畏` or `睛` right before a temperature (`北京畏－9℃`): the weather word, misread.",
+    },
+    RuleInfo {
         id: "date-day",
         about: "Writes 日 for `目` or `曰` after a month and its day (`1月1目` → `1月1日`).",
     },
@@ -98,7 +106,7 @@ fn pick_form(text: &str, ascii: char, full: char) -> &'static str {
 fn date_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(\])[0-9]*[月日时年万亿张个号]|月[0-9]{1,2}([目曰])")
+        Regex::new(r"(\])[0-9]*[月日时年万亿张个号]|月[0-9]{1,2}([目曰])|[0-9]{4}(生)[0-9]{1,2}月")
             .expect("static regex is valid")
     })
 }
@@ -122,6 +130,16 @@ fn dates(text: &str, at: usize, edits: &mut Vec<Edit>) {
                 String::from(
                     "']' before a date or count word, with no '[' in the line: a misread 1",
                 ),
+            ));
+        }
+        if let Some(year) = m.get(3) {
+            edits.push(Edit::fix(
+                at + year.start()..at + year.end(),
+                "年",
+                ID,
+                "date-year",
+                0.85,
+                String::from("'生' between a four-digit year and a month: a misread 年"),
             ));
         }
         if let Some(day) = m.get(2) {
@@ -195,6 +213,23 @@ impl Pass for Units {
                     continue;
                 }
                 let at = line.range.start;
+                // The weather word right before a temperature: 晴 misread.
+                // (Not where it ends a word: 眼睛, 点睛, 敬畏, 无畏.)
+                let start = whole.start() - before.map_or(0, char::len_utf8);
+                let word_end = text[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| matches!(p, '眼' | '转' | '点' | '敬' | '无' | '生'));
+                if let (Some(w @ ('畏' | '睛')), false) = (before, word_end) {
+                    edits.push(Edit::fix(
+                        at + start..at + whole.start(),
+                        "晴",
+                        ID,
+                        "sunny",
+                        0.85,
+                        format!("'{w}' right before a temperature: the weather word 晴, misread"),
+                    ));
+                }
                 if let Some(sign) = m.get(1) {
                     // 一 between two digits is a range dash (`4一6`), not a
                     // sign; after another 一 it is garbage or a numeral; and
@@ -283,6 +318,9 @@ mod tests {
             ("（附图片]张）", "（附图片1张）"),
             ("于下月6目举行", "于下月6日举行"),
             ("第3目标", "第3目标"),
+            ("自2003生1月起", "自2003年1月起"),
+            ("北京畏一9C，台北睛14℃", "北京晴－9℃，台北晴14℃"),
+            ("以畏为主，眼睛3℃", "以畏为主，眼睛3℃"),
             ("2000年12月31目，", "2000年12月31日，"),
             ("数组a[i]月份", "数组a[i]月份"),
             // Garbage, not a sign: a three-digit "temperature", 一一.
