@@ -11,6 +11,7 @@ pub mod punct;
 pub mod reflow;
 pub mod repeats;
 pub mod spaces;
+pub mod specks;
 pub mod units;
 
 pub use punct::QuoteStyle;
@@ -74,25 +75,29 @@ pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 ///    the printed lines it sits in, which would mislead `reflow`'s column
 ///    width detection (and a loop cut by a line end would be harder to see
 ///    once `reflow` joined the lines differently).
-/// 2. `reflow` rebuilds paragraphs next: it reads the line structure (line
+/// 2. `specks` removes a comma OCR read from a speck in the margin: it is
+///    told by its place at a printed line's end, before `reflow` joins the
+///    line to the next.
+/// 3. `reflow` rebuilds paragraphs next: it reads the line structure (line
 ///    ends, the spaces a converter left at former line ends) before anything
 ///    else removes it.
-/// 3. `punct` judges each ASCII mark by its neighbours (skipping spaces), so
+/// 4. `punct` judges each ASCII mark by its neighbours (skipping spaces), so
 ///    it runs after the line joins: a mark at a former line end sees the
 ///    text that follows it, and a paragraph end is a real one.
-/// 4. `units` repairs misread temperature signs (`-9C` → `-9℃`); after
+/// 5. `units` repairs misread temperature signs (`-9C` → `-9℃`); after
 ///    `punct`, which leaves digits and Latin letters alone, and before
 ///    `spaces`, which then sees `℃` as the Chinese-side character it is.
-/// 5. `dashes` writes the dashes OCR read as 一 (`一一一` → `———`): after
+/// 6. `dashes` writes the dashes OCR read as 一 (`一一一` → `———`): after
 ///    `reflow`, which joins a dash cut at a line end, and after `units`,
 ///    which takes the 一 before a temperature as a minus sign first.
-/// 6. `spaces` removes the stray spaces left inside lines, including those
+/// 7. `spaces` removes the stray spaces left inside lines, including those
 ///    beside marks `punct` just made full-width, so every later pass sees
 ///    whole words.
-/// 7. `misread` scores words, so it needs the lines joined and the spaces
+/// 8. `misread` scores words, so it needs the lines joined and the spaces
 ///    gone (`中心域 区` is one word to it).
 pub const REGISTRY: &[(&str, PassBuilder)] = &[
     (repeats::ID, repeats::build),
+    (specks::ID, specks::build),
     (reflow::ID, reflow::build),
     (punct::ID, punct::build),
     (units::ID, units::build),
@@ -140,7 +145,7 @@ mod tests {
     fn registry_order_is_pinned() {
         assert_eq!(
             super::ids(),
-            ["repeats", "reflow", "punct", "units", "dashes", "spaces", "misread"]
+            ["repeats", "specks", "reflow", "punct", "units", "dashes", "spaces", "misread"]
         );
     }
 }
