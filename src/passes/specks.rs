@@ -17,7 +17,7 @@
 //! printed lines are still lines.
 
 use super::{Options, Pass, RuleInfo};
-use crate::chars::is_cjk;
+use crate::chars::{is_cjk, is_han};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::rules::Rules;
@@ -25,10 +25,16 @@ use anyhow::Result;
 
 pub const ID: &str = "specks";
 
-const RULES: &[RuleInfo] = &[RuleInfo {
-    id: "margin-comma",
-    about: "Removes a comma that stands alone at a line end, apart from Chinese text by a gap: a speck in the margin, not a printed mark.",
-}];
+const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "margin-comma",
+        about: "Removes a comma that stands alone at a line end, apart from Chinese text by a gap: a speck in the margin, not a printed mark.",
+    },
+    RuleInfo {
+        id: "margin-hyphen",
+        about: "Removes an ASCII hyphen that starts a line before a Han character or ends a line after one: Chinese is never hyphenated, so it is a speck.",
+    },
+];
 
 pub struct Specks;
 
@@ -38,6 +44,40 @@ pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
 
 fn is_gap(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{3000}')
+}
+
+/// A hyphen at either end of a printed line, touching Chinese text.
+fn hyphens(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    // slice: cuts after leading or before trailing whitespace and one-byte
+    // hyphens, so on character boundaries.
+    let lead = text.len() - text.trim_start_matches(is_gap).len();
+    let rest = &text[lead..];
+    if let Some(after) = rest.strip_prefix('-') {
+        if after.chars().next().is_some_and(is_han) {
+            edits.push(Edit::fix(
+                at + lead..at + lead + 1,
+                "",
+                ID,
+                "margin-hyphen",
+                0.8,
+                String::from("'-' starting a line before a Han character: a speck"),
+            ));
+        }
+    }
+    let body = text.trim_end_matches(is_gap);
+    if let Some(before) = body.strip_suffix('-') {
+        let kept = before.trim_end_matches(is_gap);
+        if kept.chars().next_back().is_some_and(is_han) && body.len() > lead + 1 {
+            edits.push(Edit::fix(
+                at + kept.len()..at + body.len(),
+                "",
+                ID,
+                "margin-hyphen",
+                0.8,
+                String::from("'-' ending a line after a Han character: a speck"),
+            ));
+        }
+    }
 }
 
 impl Pass for Specks {
@@ -63,6 +103,7 @@ impl Pass for Specks {
             // are at ends of ASCII or whitespace characters found by
             // `trim_end_matches`, so on character boundaries.
             let text = &doc.text[line.range.clone()];
+            hyphens(text, line.range.start, &mut edits);
             let body = text.trim_end_matches(is_gap);
             let Some(mark) = body
                 .chars()
@@ -111,6 +152,11 @@ mod tests {
             ("增长了6.16 ，\n下一行", "增长了6.16 ，\n下一行"),
             ("日凌晨2时) ，\n下一行", "日凌晨2时) ，\n下一行"),
             ("Hello world ,\nnext", "Hello world ,\nnext"),
+            // Hyphens at line ends touching Chinese text.
+            ("和平的世纪。\n-在20世纪里", "和平的世纪。\n在20世纪里"),
+            ("面临着死亡的 -\n威胁", "面临着死亡的\n威胁"),
+            ("- 列表项\ninter-\nnational", "- 列表项\ninter-\nnational"),
+            ("-5℃", "-5℃"),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
