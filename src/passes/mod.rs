@@ -5,13 +5,13 @@ use crate::edit::Edit;
 use crate::rules::Rules;
 use anyhow::Result;
 
-pub mod dashes;
 pub mod misread;
 pub mod punct;
 pub mod reflow;
 pub mod repeats;
 pub mod spaces;
 pub mod specks;
+pub mod symbols;
 pub mod units;
 
 pub use punct::QuoteStyle;
@@ -87,7 +87,7 @@ pub type PassBuilder = fn(&Rules) -> Result<Box<dyn Pass>>;
 /// 5. `units` repairs misread temperature signs (`-9C` → `-9℃`); after
 ///    `punct`, which leaves digits and Latin letters alone, and before
 ///    `spaces`, which then sees `℃` as the Chinese-side character it is.
-/// 6. `dashes` writes the dashes OCR read as 一 (`一一一` → `———`): after
+/// 6. `symbols` writes the dashes OCR read as 一 (`一一一` → `———`) and the bullets read as `@`: after
 ///    `reflow`, which joins a dash cut at a line end, and after `units`,
 ///    which takes the 一 before a temperature as a minus sign first.
 /// 7. `spaces` removes the stray spaces left inside lines, including those
@@ -101,7 +101,7 @@ pub const REGISTRY: &[(&str, PassBuilder)] = &[
     (reflow::ID, reflow::build),
     (punct::ID, punct::build),
     (units::ID, units::build),
-    (dashes::ID, dashes::build),
+    (symbols::ID, symbols::build),
     (spaces::ID, spaces::build),
     (misread::ID, misread::build),
 ];
@@ -145,7 +145,7 @@ mod tests {
     fn registry_order_is_pinned() {
         assert_eq!(
             super::ids(),
-            ["repeats", "specks", "reflow", "punct", "units", "dashes", "spaces", "misread"]
+            ["repeats", "specks", "reflow", "punct", "units", "symbols", "spaces", "misread"]
         );
     }
 }

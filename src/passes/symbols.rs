@@ -1,4 +1,5 @@
-//! Dashes OCR read as the ideograph 一.
+//! Symbols OCR read as other glyphs: dashes read as the ideograph 一, and
+//! the bullet `●` read as `@@`.
 //!
 //! A Chinese dash `——` is a long horizontal stroke, and so is the numeral
 //! `一`: engines read one for the other, often mixed with the full-width
@@ -16,15 +17,20 @@
 //! one by one) and a single `一` between Han is the numeral: both stay,
 //! unless the pair stands where a word cannot (after a closing mark such as
 //! `！”`, or before an opening quote), and then it is a dash.
+//!
+//! A list bullet `●` starts an item (`●2月2日，…`); Tesseract reads it as
+//! `@` or `@@`. An `@` that starts a line or follows a sentence end, before
+//! a digit or a Han character, is that bullet (e-mail addresses are
+//! protected spans and never get here).
 
 use super::{Options, Pass, RuleInfo};
-use crate::chars::{is_alnum, is_cjk, is_closing, is_sentence_end};
+use crate::chars::{is_alnum, is_cjk, is_closing, is_han, is_sentence_end};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::rules::Rules;
 use anyhow::Result;
 
-pub const ID: &str = "dashes";
+pub const ID: &str = "symbols";
 
 const RULES: &[RuleInfo] = &[
     RuleInfo {
@@ -32,15 +38,19 @@ const RULES: &[RuleInfo] = &[
         about: "A run of three or more 一, or of two or more mixing 一 with — or －, in Chinese text is a dash: written ——— (one — per character).",
     },
     RuleInfo {
+        id: "bullet",
+        about: "`@` or `@@` at a line start or after a sentence end, before a digit or Han character, is the bullet ●.",
+    },
+    RuleInfo {
         id: "range-dash",
         about: "A single 一 between two Arabic digits or Latin letters (4一6级, U一2) is a dash: written —.",
     },
 ];
 
-pub struct Dashes;
+pub struct Symbols;
 
 pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
-    Ok(Box::new(Dashes))
+    Ok(Box::new(Symbols))
 }
 
 /// Characters a printed dash is read as, including the dash itself.
@@ -57,7 +67,40 @@ fn opens(c: char) -> bool {
     matches!(c, '“' | '‘' | '《' | '（' | '「')
 }
 
-impl Pass for Dashes {
+fn bullets(doc: &Document, text: &str, at: usize, edits: &mut Vec<Edit>) {
+    let mut prev: Option<char> = None;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c != '@' {
+            if !c.is_whitespace() {
+                prev = Some(c);
+            }
+            continue;
+        }
+        let mut end = i + 1;
+        if it.peek().is_some_and(|&(_, n)| n == '@') {
+            it.next();
+            end += 1;
+        }
+        let next = it.peek().map(|&(_, n)| n);
+        let starts = prev.is_none_or(|p| is_sentence_end(p) || matches!(p, '：' | '；'));
+        let item = next.is_some_and(|n| n.is_ascii_digit() || is_han(n));
+        let range = at + i..at + end;
+        if starts && item && !doc.is_protected(&range) {
+            edits.push(Edit::fix(
+                range,
+                "●",
+                ID,
+                "bullet",
+                0.8,
+                String::from("'@' starting an item: the bullet ●, misread"),
+            ));
+        }
+        prev = Some('@');
+    }
+}
+
+impl Pass for Symbols {
     fn id(&self) -> &'static str {
         ID
     }
@@ -78,6 +121,9 @@ impl Pass for Dashes {
             }
             // slice: a line range of `doc` (see `Document`).
             let text = &doc.text[line.range.clone()];
+            if text.contains('@') {
+                bullets(doc, text, line.range.start, &mut edits);
+            }
             if !text.contains('一') {
                 continue;
             }
@@ -175,6 +221,10 @@ mod tests {
             ("统一一下", "统一一下"),
             // Latin text.
             ("a--b", "a--b"),
+            // Bullets read as @.
+            ("公布如下：@@2月2日，会议", "公布如下：●2月2日，会议"),
+            ("@适应社会需要。@@6月28日", "●适应社会需要。●6月28日"),
+            ("联系user@example.com或@某人", "联系user@example.com或@某人"),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
