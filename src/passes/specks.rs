@@ -95,6 +95,10 @@ impl Pass for Specks {
 
     fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
         let mut edits = Vec::new();
+        // Only Chinese text is set this way.
+        if !doc.text.chars().any(is_han) {
+            return edits;
+        }
         for line in &doc.lines {
             if line.kind != LineKind::Text {
                 continue;

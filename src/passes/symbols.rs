@@ -121,7 +121,7 @@ impl Pass for Symbols {
             }
             // slice: a line range of `doc` (see `Document`).
             let text = &doc.text[line.range.clone()];
-            if text.contains('@') {
+            if text.contains('@') && text.chars().any(is_han) {
                 bullets(doc, text, line.range.start, &mut edits);
             }
             if !text.contains('一') {
