@@ -840,10 +840,10 @@ fn has_markers(s: &str) -> bool {
 /// than half of them end with punctuation. Justified column lines are cut
 /// mid-phrase (13–23% of the dev corpus's OCR lines end with punctuation);
 /// verse of equal line lengths (`床前明月光，`) ends nearly every line with it.
-fn column_width(lines: &[String]) -> Option<f32> {
+fn column_width<S: AsRef<str>>(lines: &[S]) -> Option<f32> {
     let mut counts: HashMap<i64, usize> = HashMap::new();
     for l in lines {
-        let w = str_width(l);
+        let w = str_width(l.as_ref());
         if w >= 8.0 {
             *counts.entry(w.round() as i64).or_insert(0) += 1;
         }
@@ -851,7 +851,7 @@ fn column_width(lines: &[String]) -> Option<f32> {
     let (&w, &n) = counts.iter().max_by_key(|(w, n)| (**n, **w))?;
     let punct_ends = lines
         .iter()
-        .filter(|l| l.chars().next_back().is_some_and(is_break))
+        .filter(|l| l.as_ref().chars().next_back().is_some_and(is_break))
         .count();
     (n >= 3 && n * 5 >= lines.len() * 2 && punct_ends * 2 < lines.len()).then_some(w as f32)
 }
@@ -1012,7 +1012,11 @@ impl Repeats {
 
     /// The paragraphs (blocks) of the document as pieces; `None` for blocks
     /// holding code, tables, lists or quotes.
-    fn paragraphs(&self, doc: &Document) -> Vec<Option<Piece>> {
+    ///
+    /// `norms` holds [`normalized`] of every line of `doc`: a paragraph's
+    /// content is that of its lines end to end, since neither whitespace
+    /// nor an emphasis marker (`**`, `__`) spans a line break.
+    fn paragraphs(&self, doc: &Document, norms: &[String]) -> Vec<Option<Piece>> {
         doc.blocks
             .iter()
             .map(|b| {
@@ -1027,17 +1031,14 @@ impl Repeats {
                 let (first, last) = (lines.first()?, lines.last()?);
                 let range = first.range.start..last.range.end;
                 let text = &doc.text[range.clone()];
-                let norms: Vec<String> = lines
-                    .iter()
-                    .map(|l| normalized(&doc.text[l.range.clone()]))
-                    .collect();
+                let norms = &norms[b.lines.clone()];
                 let short = norms
                     .iter()
                     .all(|l| str_width(l) < self.thresholds.long_line as f32);
-                let verse = lines.len() >= 2 && short && column_width(&norms).is_none();
+                let verse = lines.len() >= 2 && short && column_width(norms).is_none();
                 Some(Piece {
                     range,
-                    norm: normalized(text),
+                    norm: norms.concat(),
                     marked: has_markers(text),
                     lines: lines.len(),
                     column_line: false,
@@ -1048,13 +1049,20 @@ impl Repeats {
     }
 
     /// The lines of one block's text segments as pieces, segment by segment.
-    fn line_pieces(&self, doc: &Document, seg: &[usize], col: Option<f32>) -> Vec<Piece> {
+    /// `norms` as for [`Repeats::paragraphs`].
+    fn line_pieces(
+        &self,
+        doc: &Document,
+        norms: &[String],
+        seg: &[usize],
+        col: Option<f32>,
+    ) -> Vec<Piece> {
         seg.iter()
             .map(|&li| {
                 // index, slice: `seg` holds line indices from `segments`.
                 let r = doc.lines[li].range.clone();
                 let text = &doc.text[r.clone()];
-                let norm = normalized(text);
+                let norm = norms[li].clone();
                 let w = str_width(&norm);
                 Piece {
                     range: r,
@@ -1378,7 +1386,11 @@ impl Repeats {
         // (code, tables) break a group, and so does a block that continues
         // the one before it (one paragraph cut by a column break: its
         // repeats are loops, found below).
-        let paras = self.paragraphs(doc);
+        // Each line's content, normalized once for all the rules below.
+        let norms: Vec<String> = (0..doc.lines.len())
+            .map(|li| normalized(doc.line(li)))
+            .collect();
+        let paras = self.paragraphs(doc, &norms);
         let (chains, joined) = loop_segments(doc);
         let nothing = Claimed::default();
         // index: `paras` and `joined` have one cell per block; `i <= j`, and
@@ -1428,9 +1440,9 @@ impl Repeats {
         // repeated across a column break counts as in a row.
         let mut unused = Claimed::default();
         for seg in chains.iter().filter(|seg| seg.len() >= 2) {
-            let norms: Vec<String> = seg.iter().map(|&li| normalized(doc.line(li))).collect();
-            let col = column_width(&norms);
-            let pieces = self.line_pieces(doc, seg, col);
+            let seg_norms: Vec<&str> = seg.iter().map(|&li| norms[li].as_str()).collect();
+            let col = column_width(&seg_norms);
+            let pieces = self.line_pieces(doc, &norms, seg, col);
             self.group_edits(doc, &pieces, Whole::Line, &loops, &mut unused, &mut edits);
         }
 
@@ -1765,6 +1777,41 @@ mod tests {
                 len: 50
             }]
         );
+    }
+
+    /// A paragraph's content is taken as its lines' end to end
+    /// (`Repeats::paragraphs`): the same as normalizing the paragraph whole,
+    /// also where markers, stars and underscores meet at line breaks.
+    #[test]
+    fn paragraph_norm_is_its_lines_end_to_end() {
+        let cases = [
+            "a*\n*b",
+            "x**\ny",
+            "x*\n**y",
+            "_**_\n__",
+            "* *\n**",
+            "a_\n_b__c",
+            "***\n*_\n_**\n_",
+            "  **甲** 乙\r\n 丙__丁 \n\u{3000}戊",
+            "\n\n",
+        ];
+        for p in cases {
+            let joined: String = p.split('\n').map(normalized).collect();
+            assert_eq!(normalized(p), joined, "{p:?}");
+        }
+        let mut mixed = String::new();
+        let mut rng = 7u64;
+        for _ in 0..2_000 {
+            mixed.clear();
+            for _ in 0..12 {
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                mixed.push(['*', '_', '\n', ' ', '甲', 'a'][(rng >> 33) as usize % 6]);
+            }
+            let joined: String = mixed.split('\n').map(normalized).collect();
+            assert_eq!(normalized(&mixed), joined, "{mixed:?}");
+        }
     }
 
     mod props {
