@@ -320,7 +320,9 @@ fn find_runs_with(s: &[char], max_unit: usize, last: &mut LastSeen) -> Vec<Run> 
     if n < 2 || max_unit == 0 {
         return runs;
     }
-    let mut covered = vec![0usize; max_unit + 1];
+    // Periods stay below `n` (`d <= i < n`, see `consider`): a short
+    // stream needs no cell per possible unit length.
+    let mut covered = vec![0usize; max_unit.min(n) + 1];
     last.reset(n);
     let mut work = 0usize;
     let budget = 48 * n + 100_000;
