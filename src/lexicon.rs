@@ -607,6 +607,42 @@ impl Lexicon {
         }
     }
 
+    /// Calls `f(len, freq)` for each of `prefix_words(chars, start, ∞)`, in
+    /// the same order. With the trie and no overlay word starting here, the
+    /// walk runs inline: one hash lookup per character and no iterator.
+    #[inline]
+    fn each_prefix_word(&self, chars: &[char], start: usize, mut f: impl FnMut(usize, u64)) {
+        let trie = self.pairs.get().and_then(|p| p.trie.as_ref());
+        let overlay_here = !self.overlay.is_empty()
+            && chars
+                .get(start)
+                .is_some_and(|c| self.overlay_first.contains(c));
+        let Some(trie) = trie.filter(|_| !overlay_here) else {
+            for (len, freq) in self.prefix_words(chars, start, chars.len()) {
+                f(len, freq);
+            }
+            return;
+        };
+        // slice: `start <= chars.len()` or the loop is empty.
+        let mut node = TRIE_ROOT;
+        for (k, &c) in chars.get(start..).unwrap_or(&[]).iter().enumerate() {
+            // As `PrefixWords::step`: a control character ends every word.
+            if c.is_control() {
+                return;
+            }
+            let Some(step) = trie.edges.get(&edge_key(node, c)) else {
+                return;
+            };
+            if step.freq > 0 {
+                f(k + 1, u64::from(step.freq));
+            }
+            if step.node == TRIE_LEAF {
+                return;
+            }
+            node = step.node;
+        }
+    }
+
     /// Fills `route[i]` with the best log-probability of `chars[i..]`, the
     /// length of its first word and that word's frequency (0 for a lone
     /// unknown character). `route.len()` must be `chars.len() + 1`. With
@@ -620,15 +656,15 @@ impl Lexicon {
             // A single character always has a way through: as a word if it
             // is one (found below, and always above the floor), else here.
             let mut best = (self.unknown + route[i + 1].0, 1u32, 0u64);
-            for (len, freq) in self.prefix_words(chars, i, n - i) {
+            self.each_prefix_word(chars, i, |len, freq| {
                 if skip_whole && len == n {
-                    continue;
+                    return;
                 }
                 let s = self.ln_prob_of_freq(freq) + route[i + len].0;
                 if s > best.0 {
                     best = (s, len as u32, freq);
                 }
-            }
+            });
             route[i] = best;
         }
     }

@@ -421,6 +421,8 @@ fn trie_walks_as_the_map_does() {
                 let b: Vec<_> = warm.prefix_words(&cs, 0, 2).collect();
                 assert_eq!(a, b, "{w}{tail} capped");
                 multi += usize::from(b.len() >= 2);
+                // Segmentation walks the trie inline: the same route.
+                assert_eq!(cold.segment(&cs), warm.segment(&cs), "{w}{tail}");
             }
         }
         assert!(multi > 1_000, "{multi} walks found two words or more");
