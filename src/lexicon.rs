@@ -120,20 +120,76 @@ pub struct Lexicon {
     overlay_pairs: FxHashSet<u64>,
 }
 
-/// Tables over the adjacent character pairs of the map's words. Building
-/// them streams all 349,000 words (about 100 ms), so they are made only when
-/// a long input will repay it; every answer is the same with or without
-/// them, only faster.
+/// Tables over the map's words for long inputs. Building them streams all
+/// 349,000 words (about 150 ms), so they are made only when a long input
+/// will repay it; every answer is the same with or without them, only
+/// faster.
 struct Pairs {
     /// Every pair `ab` that occurs inside some word of two or more
     /// characters: a window where neither `xa`... pair is listed cannot form
     /// such a word around a character.
     inner: FxHashSet<u64>,
-    /// The map node after each two-character word prefix whose first
-    /// character is a CJK ideograph, with the output so far: a walk steps
-    /// over its first two characters (six bytes, the widest nodes of the
-    /// map) in one lookup, and ends at once where no word begins so.
-    starts: FxHashMap<u64, Step>,
+    /// The map's words as a trie of characters in one hash table, so that a
+    /// walk takes one lookup per character instead of decoding three map
+    /// nodes (one per UTF-8 byte). None if the map holds a frequency the
+    /// table cannot (0, or above `u32::MAX`): walks then use the map.
+    trie: Option<Trie>,
+}
+
+/// A character trie of the map's words: edge `(node, char)` → [`TrieStep`].
+/// Node 0 is the root. Words holding a control character are left out (a
+/// walk stops at one, see [`PrefixWords::step`]).
+struct Trie {
+    edges: FxHashMap<u64, TrieStep>,
+}
+
+/// Where an edge of the [`Trie`] leads: the node after it
+/// ([`TRIE_LEAF`] when no word continues) and the frequency of the word it
+/// ends (0: no word ends there).
+#[derive(Debug, Clone, Copy)]
+struct TrieStep {
+    node: u32,
+    freq: u32,
+}
+
+const TRIE_ROOT: u32 = 0;
+const TRIE_LEAF: u32 = u32::MAX;
+
+fn edge_key(node: u32, c: char) -> u64 {
+    (u64::from(node) << 32) | u64::from(c)
+}
+
+impl Trie {
+    /// Adds `word` with `freq`; false if the table cannot hold it.
+    fn insert(&mut self, next_node: &mut u32, word: &str, freq: u64) -> bool {
+        let Ok(freq) = u32::try_from(freq) else {
+            return false;
+        };
+        if freq == 0 {
+            return false;
+        }
+        let mut node = TRIE_ROOT;
+        let mut it = word.chars().peekable();
+        while let Some(c) = it.next() {
+            let step = self.edges.entry(edge_key(node, c)).or_insert(TrieStep {
+                node: TRIE_LEAF,
+                freq: 0,
+            });
+            if it.peek().is_none() {
+                step.freq = freq;
+                break;
+            }
+            if step.node == TRIE_LEAF {
+                if *next_node == TRIE_LEAF {
+                    return false;
+                }
+                step.node = *next_node;
+                *next_node += 1;
+            }
+            node = step.node;
+        }
+        true
+    }
 }
 
 fn pair_key(a: char, b: char) -> u64 {
@@ -363,12 +419,25 @@ impl Lexicon {
     fn build_pairs(&self) -> Pairs {
         use fst::{IntoStreamer, Streamer};
         let mut inner = FxHashSet::default();
-        let mut starts = FxHashMap::default();
+        let mut trie = Some(Trie {
+            edges: FxHashMap::default(),
+        });
+        let mut next_node = TRIE_ROOT + 1;
         let mut stream = self.fst.stream().into_stream();
-        while let Some((key, _)) = stream.next() {
+        while let Some((key, out)) = stream.next() {
             let Ok(word) = std::str::from_utf8(key) else {
                 continue;
             };
+            // A walk stops at a control character: the statistics keys
+            // (and any word holding one) are out of its reach.
+            if let Some(t) = trie
+                .as_mut()
+                .filter(|_| !word.chars().any(char::is_control))
+            {
+                if !t.insert(&mut next_node, word, out.value()) {
+                    trie = None;
+                }
+            }
             let mut it = word.chars();
             let (Some(a), Some(b)) = (it.next(), it.next()) else {
                 continue;
@@ -376,34 +445,13 @@ impl Lexicon {
             if a.is_control() {
                 continue; // the statistics keys
             }
-            if CJK.contains(&a) && !b.is_control() {
-                // slice: the bytes of the key's first two characters.
-                let prefix = &key[..a.len_utf8() + b.len_utf8()];
-                if let std::collections::hash_map::Entry::Vacant(v) = starts.entry(pair_key(a, b)) {
-                    if let Some(node) = self.walk(prefix) {
-                        v.insert(node);
-                    }
-                }
-            }
             let mut prev = a;
             for c in std::iter::once(b).chain(it) {
                 inner.insert(pair_key(prev, c));
                 prev = c;
             }
         }
-        Pairs { inner, starts }
-    }
-
-    /// The node after `bytes` from the root, with the output so far.
-    fn walk(&self, bytes: &[u8]) -> Option<Step> {
-        let mut node = self.fst.root();
-        let mut out = Output::zero();
-        for &b in bytes {
-            let t = node.transition(node.find_input(b)?);
-            out = out.cat(t.out);
-            node = self.fst.node(t.addr);
-        }
-        Some(Step::at(&node, out))
+        Pairs { inner, trie }
     }
 
     /// False only if no word of two or more characters has `a` directly
@@ -538,19 +586,60 @@ impl Lexicon {
             && chars
                 .get(start)
                 .is_some_and(|c| self.overlay_first.contains(c));
+        let trie = self.pairs.get().and_then(|p| p.trie.as_ref());
         PrefixWords {
             lex: self,
+            trie,
             chars,
             start,
             pos: start,
             end,
-            addr: Some(self.fst.root().addr()),
+            addr: Some(match trie {
+                Some(_) => TRIE_ROOT as CompiledAddr,
+                None => self.fst.root().addr(),
+            }),
             out: Output::zero(),
             overlay_end: if overlay_here {
                 start.saturating_add(self.overlay_max_chars).min(end)
             } else {
                 start
             },
+        }
+    }
+
+    /// Calls `f(len, freq)` for each of `prefix_words(chars, start, ∞)`, in
+    /// the same order. With the trie and no overlay word starting here, the
+    /// walk runs inline: one hash lookup per character and no iterator.
+    #[inline]
+    fn each_prefix_word(&self, chars: &[char], start: usize, mut f: impl FnMut(usize, u64)) {
+        let trie = self.pairs.get().and_then(|p| p.trie.as_ref());
+        let overlay_here = !self.overlay.is_empty()
+            && chars
+                .get(start)
+                .is_some_and(|c| self.overlay_first.contains(c));
+        let Some(trie) = trie.filter(|_| !overlay_here) else {
+            for (len, freq) in self.prefix_words(chars, start, chars.len()) {
+                f(len, freq);
+            }
+            return;
+        };
+        // slice: `start <= chars.len()` or the loop is empty.
+        let mut node = TRIE_ROOT;
+        for (k, &c) in chars.get(start..).unwrap_or(&[]).iter().enumerate() {
+            // As `PrefixWords::step`: a control character ends every word.
+            if c.is_control() {
+                return;
+            }
+            let Some(step) = trie.edges.get(&edge_key(node, c)) else {
+                return;
+            };
+            if step.freq > 0 {
+                f(k + 1, u64::from(step.freq));
+            }
+            if step.node == TRIE_LEAF {
+                return;
+            }
+            node = step.node;
         }
     }
 
@@ -567,15 +656,15 @@ impl Lexicon {
             // A single character always has a way through: as a word if it
             // is one (found below, and always above the floor), else here.
             let mut best = (self.unknown + route[i + 1].0, 1u32, 0u64);
-            for (len, freq) in self.prefix_words(chars, i, n - i) {
+            self.each_prefix_word(chars, i, |len, freq| {
                 if skip_whole && len == n {
-                    continue;
+                    return;
                 }
                 let s = self.ln_prob_of_freq(freq) + route[i + len].0;
                 if s > best.0 {
                     best = (s, len as u32, freq);
                 }
-            }
+            });
             route[i] = best;
         }
     }
@@ -703,13 +792,17 @@ impl Lexicon {
 #[derive(Clone)]
 pub struct PrefixWords<'a> {
     lex: &'a Lexicon,
+    /// The lexicon's trie if it was built when the walk began: the walk
+    /// keeps to the one it started with.
+    trie: Option<&'a Trie>,
     chars: &'a [char],
     start: usize,
     /// Characters `start..pos` have been walked.
     pos: usize,
     end: usize,
-    /// The address of the map node after `chars[start..pos]`; None once no
-    /// word continues. Nodes are decoded only to step on from them.
+    /// The address of the map node after `chars[start..pos]` (with `trie`,
+    /// the trie node); None once no word continues. Nodes are decoded only
+    /// to step on from them.
     addr: Option<CompiledAddr>,
     out: Output,
     /// Overlay words can end at or before this position.
@@ -717,8 +810,9 @@ pub struct PrefixWords<'a> {
 }
 
 impl PrefixWords<'_> {
-    /// Follows `c`'s UTF-8 bytes from the current node; returns the map's
-    /// frequency of `chars[start..=pos]` if it is a word.
+    /// Follows `c` (its edge in the trie, or its UTF-8 bytes in the map)
+    /// from the current node; returns the map's frequency of
+    /// `chars[start..=pos]` if it is a word.
     fn step(&mut self, c: char) -> Option<u64> {
         let addr = self.addr?;
         // A control character ends every word: it keeps the walk out of the
@@ -727,24 +821,19 @@ impl PrefixWords<'_> {
             self.addr = None;
             return None;
         }
-        // index: the `first_cjk` table has a cell per `CJK` character, and
-        // `start < pos < end <= chars.len()` on the second step.
-        let table = if self.pos == self.start && CJK.contains(&c) {
-            Some(self.lex.first_cjk()[c as usize - *CJK.start() as usize])
-        } else if self.pos == self.start + 1 {
-            let first = self.chars[self.start];
-            match self.lex.pairs.get() {
-                Some(p) if CJK.contains(&first) => Some(
-                    p.starts
-                        .get(&pair_key(first, c))
-                        .copied()
-                        .unwrap_or(Step::NONE),
-                ),
-                _ => None,
-            }
-        } else {
-            None
-        };
+        if let Some(trie) = self.trie {
+            // Trie node numbers are below `TRIE_LEAF`, a `u32`.
+            let node = u32::try_from(addr).unwrap_or(TRIE_LEAF);
+            let Some(step) = trie.edges.get(&edge_key(node, c)) else {
+                self.addr = None;
+                return None;
+            };
+            self.addr = (step.node != TRIE_LEAF).then_some(step.node as CompiledAddr);
+            return (step.freq > 0).then_some(u64::from(step.freq));
+        }
+        // index: the `first_cjk` table has a cell per `CJK` character.
+        let table = (self.pos == self.start && CJK.contains(&c))
+            .then(|| self.lex.first_cjk()[c as usize - *CJK.start() as usize]);
         if let Some(step) = table {
             if step.addr == NO_NODE {
                 self.addr = None;

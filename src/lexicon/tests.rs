@@ -379,6 +379,56 @@ fn pair_tables_change_no_answer() {
     }
 }
 
+/// The trie that `warm_up` builds walks exactly like the map: every word of
+/// the map (a sample, the same one each run, and the longest words), found
+/// from its start with all its prefixes and frequencies, and followed by a
+/// character that ends the walk; a user's overlay word still wins.
+#[test]
+fn trie_walks_as_the_map_does() {
+    use fst::{IntoStreamer, Streamer};
+    let user = rules_with(&[("words.tsv", "中心城区首位\t77\n中心\t5\n")]);
+    for rules in [Rules::builtin().unwrap(), &user] {
+        let cold = Lexicon::with_rules(rules).unwrap();
+        let warm = Lexicon::with_rules(rules).unwrap();
+        assert!(cold.pairs.get().is_none());
+        warm.warm_up();
+        assert!(
+            warm.pairs.get().is_some_and(|p| p.trie.is_some()),
+            "the embedded map fits the trie"
+        );
+        let mut words = Vec::new();
+        let mut stream = cold.fst.stream().into_stream();
+        let mut k = 0usize;
+        while let Some((key, _)) = stream.next() {
+            k += 1;
+            let Ok(w) = std::str::from_utf8(key) else {
+                continue;
+            };
+            if k % 37 == 0 || w.chars().count() >= 8 {
+                words.push(w.to_string());
+            }
+        }
+        assert!(words.len() > 9_000, "{} words sampled", words.len());
+        let mut multi = 0;
+        for w in words.iter().chain([&"中心城区首位度".to_string()]) {
+            for tail in ["", "的", "\u{1}", "x"] {
+                let cs = chars(&format!("{w}{tail}"));
+                let a: Vec<_> = cold.prefix_words(&cs, 0, cs.len()).collect();
+                let b: Vec<_> = warm.prefix_words(&cs, 0, cs.len()).collect();
+                assert_eq!(a, b, "{w}{tail}");
+                // Capped walks stop at the cap alike.
+                let a: Vec<_> = cold.prefix_words(&cs, 0, 2).collect();
+                let b: Vec<_> = warm.prefix_words(&cs, 0, 2).collect();
+                assert_eq!(a, b, "{w}{tail} capped");
+                multi += usize::from(b.len() >= 2);
+                // Segmentation walks the trie inline: the same route.
+                assert_eq!(cold.segment(&cs), warm.segment(&cs), "{w}{tail}");
+            }
+        }
+        assert!(multi > 1_000, "{multi} walks found two words or more");
+    }
+}
+
 /// True if some word of two or more characters contains `pair`: a slow scan
 /// of the whole map, for tests.
 fn cold_has(lex: &Lexicon, pair: &str) -> bool {

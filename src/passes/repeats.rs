@@ -188,7 +188,7 @@ pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
 /// a repetition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 ///
-/// Invariant (`find_runs` is the only constructor): `period >= 1`,
+/// Invariant (`find_runs_with` is the only constructor): `period >= 1`,
 /// `len >= 2 * period` and `end() <= chars.len()` for the `chars` it was
 /// found in; the indexing of a stream's vectors by run positions in
 /// `Repeats::judge`, `cells`, `window` and `tandem_edit` relies on it.
@@ -216,37 +216,62 @@ const ROUNDS: usize = 8;
 const GRAM: usize = 3;
 /// Periods below this are checked directly at every position.
 const DIRECT: usize = 4;
-const EMPTY: u64 = u64::MAX;
 
 /// The last position of each gram, in a direct-mapped table: a slot holds
 /// one gram, so an earlier occurrence can be forgotten (never invented). A
 /// loop is missed only if every one of its grams was forgotten; with the
 /// table at least 4× the sequence (up to 2^18 slots) that needs several
 /// collisions inside a few characters.
+///
+/// One table serves every stream of a round: [`LastSeen::reset`] empties it
+/// by starting a new generation (a slot written in an earlier one reads as
+/// empty), so a page's many short streams do not each allocate and clear
+/// their own.
+#[derive(Default)]
 struct LastSeen {
-    keys: Vec<u64>,
-    pos: Vec<u32>,
+    slots: Vec<Slot>,
+    generation: u32,
     shift: u32,
 }
 
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    pos: u32,
+    /// The generation that wrote the slot; 0 never is one.
+    generation: u32,
+}
+
 impl LastSeen {
-    fn new(n: usize) -> Self {
+    /// Empties the table and sizes it for a sequence of `n` characters.
+    fn reset(&mut self, n: usize) {
         let slots = (4 * n).clamp(64, 1 << 18).next_power_of_two();
-        LastSeen {
-            keys: vec![EMPTY; slots],
-            pos: vec![0; slots],
-            shift: 64 - slots.trailing_zeros(),
+        if self.slots.len() < slots {
+            self.slots.resize(slots, Slot::default());
         }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.fill(Slot::default());
+            self.generation = 1;
+        }
+        self.shift = 64 - slots.trailing_zeros();
     }
 
     /// Records `at` for `key`, returning the position stored before.
     fn swap(&mut self, key: u64, at: usize) -> Option<usize> {
-        // index: `shift` keeps the top log2(slots) bits, so `slot < slots`.
+        // index: `shift` keeps the top log2(slots) bits of the size set by
+        // `reset`, and the table holds at least that many, so
+        // `slot < slots.len()`.
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
-        let before = (self.keys[slot] == key).then(|| self.pos[slot] as usize);
-        self.keys[slot] = key;
-        // Sequences are cut into chunks of at most 8 MB, far below u32::MAX.
-        self.pos[slot] = u32::try_from(at).unwrap_or(u32::MAX);
+        let cell = &mut self.slots[slot];
+        let before =
+            (cell.generation == self.generation && cell.key == key).then_some(cell.pos as usize);
+        *cell = Slot {
+            key,
+            // Sequences are cut into chunks of at most 8 MB, far below u32::MAX.
+            pos: u32::try_from(at).unwrap_or(u32::MAX),
+            generation: self.generation,
+        };
         before
     }
 }
@@ -283,14 +308,22 @@ fn is_primitive(u: &[char]) -> bool {
 /// directly, one from the gram table); each period is extended once per
 /// maximal run (`covered`), and the total extension work is capped at a
 /// multiple of the length, so the search is linear.
+#[cfg(test)]
 fn find_runs(s: &[char], max_unit: usize) -> Vec<Run> {
+    find_runs_with(s, max_unit, &mut LastSeen::default())
+}
+
+/// [`find_runs`] with a gram table to reuse (emptied first).
+fn find_runs_with(s: &[char], max_unit: usize, last: &mut LastSeen) -> Vec<Run> {
     let n = s.len();
     let mut runs = Vec::new();
     if n < 2 || max_unit == 0 {
         return runs;
     }
-    let mut covered = vec![0usize; max_unit + 1];
-    let mut last = LastSeen::new(n);
+    // Periods stay below `n` (`d <= i < n`, see `consider`): a short
+    // stream needs no cell per possible unit length.
+    let mut covered = vec![0usize; max_unit.min(n) + 1];
+    last.reset(n);
     let mut work = 0usize;
     let budget = 48 * n + 100_000;
     // index: callers pass `i < n` and `1 <= d <= min(i, max_unit)` (a direct
@@ -588,8 +621,9 @@ impl Repeats {
         doc: &Document,
         st: &Stream,
         claimed: &Claimed,
+        grams: &mut LastSeen,
     ) -> Vec<(Candidate, Range<usize>, bool)> {
-        let runs = find_runs(&st.chars, self.thresholds.max_unit);
+        let runs = find_runs_with(&st.chars, self.thresholds.max_unit, grams);
         let mut cands: Vec<Candidate> = runs
             .into_iter()
             .filter_map(|run| {
@@ -618,7 +652,7 @@ impl Repeats {
         out
     }
 
-    /// Loops of one run of lines.
+    /// Loops of one run of lines; `grams` is the round's gram table.
     fn tandem_edits(
         &self,
         doc: &Document,
@@ -626,9 +660,10 @@ impl Repeats {
         claimed: &Claimed,
         loops: &mut Claimed,
         edits: &mut Vec<Edit>,
+        grams: &mut LastSeen,
     ) {
         let st = Stream::new(doc.text, lines);
-        for (c, win, free) in self.take_loops(doc, &st, claimed) {
+        for (c, win, free) in self.take_loops(doc, &st, claimed, grams) {
             let mut e = self.tandem_edit(&st, &c, win, free);
             // The line rule leaves alone the lines a loop was taken from,
             // and the copies a suggestion is about (not the text around
@@ -840,10 +875,10 @@ fn has_markers(s: &str) -> bool {
 /// than half of them end with punctuation. Justified column lines are cut
 /// mid-phrase (13–23% of the dev corpus's OCR lines end with punctuation);
 /// verse of equal line lengths (`床前明月光，`) ends nearly every line with it.
-fn column_width(lines: &[String]) -> Option<f32> {
+fn column_width<S: AsRef<str>>(lines: &[S]) -> Option<f32> {
     let mut counts: HashMap<i64, usize> = HashMap::new();
     for l in lines {
-        let w = str_width(l);
+        let w = str_width(l.as_ref());
         if w >= 8.0 {
             *counts.entry(w.round() as i64).or_insert(0) += 1;
         }
@@ -851,7 +886,7 @@ fn column_width(lines: &[String]) -> Option<f32> {
     let (&w, &n) = counts.iter().max_by_key(|(w, n)| (**n, **w))?;
     let punct_ends = lines
         .iter()
-        .filter(|l| l.chars().next_back().is_some_and(is_break))
+        .filter(|l| l.as_ref().chars().next_back().is_some_and(is_break))
         .count();
     (n >= 3 && n * 5 >= lines.len() * 2 && punct_ends * 2 < lines.len()).then_some(w as f32)
 }
@@ -1012,7 +1047,11 @@ impl Repeats {
 
     /// The paragraphs (blocks) of the document as pieces; `None` for blocks
     /// holding code, tables, lists or quotes.
-    fn paragraphs(&self, doc: &Document) -> Vec<Option<Piece>> {
+    ///
+    /// `norms` holds [`normalized`] of every line of `doc`: a paragraph's
+    /// content is that of its lines end to end, since neither whitespace
+    /// nor an emphasis marker (`**`, `__`) spans a line break.
+    fn paragraphs(&self, doc: &Document, norms: &[String]) -> Vec<Option<Piece>> {
         doc.blocks
             .iter()
             .map(|b| {
@@ -1027,17 +1066,14 @@ impl Repeats {
                 let (first, last) = (lines.first()?, lines.last()?);
                 let range = first.range.start..last.range.end;
                 let text = &doc.text[range.clone()];
-                let norms: Vec<String> = lines
-                    .iter()
-                    .map(|l| normalized(&doc.text[l.range.clone()]))
-                    .collect();
+                let norms = &norms[b.lines.clone()];
                 let short = norms
                     .iter()
                     .all(|l| str_width(l) < self.thresholds.long_line as f32);
-                let verse = lines.len() >= 2 && short && column_width(&norms).is_none();
+                let verse = lines.len() >= 2 && short && column_width(norms).is_none();
                 Some(Piece {
                     range,
-                    norm: normalized(text),
+                    norm: norms.concat(),
                     marked: has_markers(text),
                     lines: lines.len(),
                     column_line: false,
@@ -1048,13 +1084,20 @@ impl Repeats {
     }
 
     /// The lines of one block's text segments as pieces, segment by segment.
-    fn line_pieces(&self, doc: &Document, seg: &[usize], col: Option<f32>) -> Vec<Piece> {
+    /// `norms` as for [`Repeats::paragraphs`].
+    fn line_pieces(
+        &self,
+        doc: &Document,
+        norms: &[String],
+        seg: &[usize],
+        col: Option<f32>,
+    ) -> Vec<Piece> {
         seg.iter()
             .map(|&li| {
                 // index, slice: `seg` holds line indices from `segments`.
                 let r = doc.lines[li].range.clone();
                 let text = &doc.text[r.clone()];
-                let norm = normalized(text);
+                let norm = norms[li].clone();
                 let w = str_width(&norm);
                 Piece {
                     range: r,
@@ -1274,7 +1317,12 @@ impl Pass for Repeats {
         let mut text = first.text;
         // Holes: input byte ranges deleted so far, sorted and merged.
         let mut holes = merge_holes(fixes.iter().map(|e| e.range.clone()).collect());
-        for _ in 1..ROUNDS {
+        // Nothing applied: the text is unchanged, so another round would
+        // parse the same document (the pipeline's `doc` is the parse of its
+        // text), propose the same fixes and apply none of them again. Most
+        // pages stop here, at half the cost.
+        let rounds = if fixes.is_empty() { 1 } else { ROUNDS };
+        for _ in 1..rounds {
             let next = Document::parse(&text);
             let more: Vec<Edit> = self
                 .once(&next)
@@ -1373,7 +1421,11 @@ impl Repeats {
         // (code, tables) break a group, and so does a block that continues
         // the one before it (one paragraph cut by a column break: its
         // repeats are loops, found below).
-        let paras = self.paragraphs(doc);
+        // Each line's content, normalized once for all the rules below.
+        let norms: Vec<String> = (0..doc.lines.len())
+            .map(|li| normalized(doc.line(li)))
+            .collect();
+        let paras = self.paragraphs(doc, &norms);
         let (chains, joined) = loop_segments(doc);
         let nothing = Claimed::default();
         // index: `paras` and `joined` have one cell per block; `i <= j`, and
@@ -1406,10 +1458,11 @@ impl Repeats {
         // Loops inside a paragraph. Copies that are whole lines are left to
         // the line rule below.
         let mut loops = Claimed::default();
+        let mut grams = LastSeen::default();
         for seg in &chains {
             let ranges: Vec<Range<usize>> =
                 seg.iter().map(|&li| doc.lines[li].range.clone()).collect();
-            self.tandem_edits(doc, &ranges, &claimed, &mut loops, &mut edits);
+            self.tandem_edits(doc, &ranges, &claimed, &mut loops, &mut edits, &mut grams);
         }
         for r in &claimed.ranges {
             loops.add(r.clone());
@@ -1423,9 +1476,9 @@ impl Repeats {
         // repeated across a column break counts as in a row.
         let mut unused = Claimed::default();
         for seg in chains.iter().filter(|seg| seg.len() >= 2) {
-            let norms: Vec<String> = seg.iter().map(|&li| normalized(doc.line(li))).collect();
-            let col = column_width(&norms);
-            let pieces = self.line_pieces(doc, seg, col);
+            let seg_norms: Vec<&str> = seg.iter().map(|&li| norms[li].as_str()).collect();
+            let col = column_width(&seg_norms);
+            let pieces = self.line_pieces(doc, &norms, seg, col);
             self.group_edits(doc, &pieces, Whole::Line, &loops, &mut unused, &mut edits);
         }
 
@@ -1760,6 +1813,78 @@ mod tests {
                 len: 50
             }]
         );
+    }
+
+    /// A gram table reused from stream to stream (as a round of the rules
+    /// does) finds exactly the runs a fresh table finds, whatever the
+    /// streams before it held: a longer one (a bigger table, its slots
+    /// left behind) or the same text (the same grams, at other positions).
+    #[test]
+    fn reused_gram_table_finds_what_a_fresh_one_does() {
+        let mut rng = 11u64;
+        let mut next = |k: u64| {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (rng >> 33) % k
+        };
+        let mut grams = LastSeen::default();
+        let mut found = 0;
+        for round in 0..300 {
+            let len = if round % 7 == 0 {
+                3_000
+            } else {
+                5 + next(200) as usize
+            };
+            // Few letters, so grams recur and loops form.
+            let s: Vec<char> = (0..len)
+                .map(|_| ['甲', '乙', '丙', '丁', '。'][next(5) as usize])
+                .collect();
+            let fresh = find_runs(&s, 40);
+            assert_eq!(find_runs_with(&s, 40, &mut grams), fresh, "round {round}");
+            assert_eq!(
+                find_runs_with(&s, 40, &mut grams),
+                fresh,
+                "round {round} again"
+            );
+            found += fresh.iter().filter(|r| r.period >= DIRECT).count();
+        }
+        assert!(found > 100, "{found} runs found through the table");
+    }
+
+    /// A paragraph's content is taken as its lines' end to end
+    /// (`Repeats::paragraphs`): the same as normalizing the paragraph whole,
+    /// also where markers, stars and underscores meet at line breaks.
+    #[test]
+    fn paragraph_norm_is_its_lines_end_to_end() {
+        let cases = [
+            "a*\n*b",
+            "x**\ny",
+            "x*\n**y",
+            "_**_\n__",
+            "* *\n**",
+            "a_\n_b__c",
+            "***\n*_\n_**\n_",
+            "  **甲** 乙\r\n 丙__丁 \n\u{3000}戊",
+            "\n\n",
+        ];
+        for p in cases {
+            let joined: String = p.split('\n').map(normalized).collect();
+            assert_eq!(normalized(p), joined, "{p:?}");
+        }
+        let mut mixed = String::new();
+        let mut rng = 7u64;
+        for _ in 0..2_000 {
+            mixed.clear();
+            for _ in 0..12 {
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                mixed.push(['*', '_', '\n', ' ', '甲', 'a'][(rng >> 33) as usize % 6]);
+            }
+            let joined: String = mixed.split('\n').map(normalized).collect();
+            assert_eq!(normalized(&mixed), joined, "{mixed:?}");
+        }
     }
 
     mod props {
