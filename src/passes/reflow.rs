@@ -17,8 +17,13 @@
 //!
 //! Evidence comes from the page itself: the column width (the most common
 //! printed-line width), short lines that end a sentence (a paragraph's last
-//! line), lines two characters short of full (a lost indent), short lines
-//! without punctuation (sub-headings). Between blocks of ordinary Markdown
+//! line), lines two characters short of full (a lost indent; a number or an
+//! opening mark may leave one more), short lines without punctuation
+//! (sub-headings; with figures and in a row, list items such as weather
+//! reports). A full line without a final mark before a lost indent between
+//! full lines is a paragraph end whose hanging mark the OCR dropped, as long
+//! as the page's widths are reliable (few lines short for no reason).
+//! Between blocks of ordinary Markdown
 //! paragraphs it joins only a paragraph cut mid-sentence with positive
 //! evidence (a dangling 、 or ，, a quoted term cut in two, a next "paragraph"
 //! of one tiny sentence); a cut without evidence is reported as a suggestion,
@@ -48,6 +53,10 @@ const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "lost-stop",
         about: "Restores the 。 OCR dropped at a paragraph end: a prose line after a full line stops short of the column, ends with a Han character, and the next line is indented.",
+    },
+    RuleInfo {
+        id: "list-item",
+        about: "Keeps short unpunctuated lines with figures in a row of such lines (a weather table, a list of dates) as paragraphs of their own.",
     },
     RuleInfo {
         id: "heading",
@@ -403,6 +412,10 @@ impl Reflow {
 struct Ctx<'a> {
     text: &'a str,
     w: f32,
+    /// Many lines of the document stop short of the column for no visible
+    /// reason (characters lost by the OCR): a line's width alone is then
+    /// weak evidence.
+    noisy: bool,
 }
 
 impl Ctx<'_> {
@@ -421,6 +434,21 @@ impl Ctx<'_> {
     fn indented(&self, p: &Printed) -> bool {
         let d = self.w - p.width;
         (1.4..=2.6).contains(&d)
+    }
+    /// [`Ctx::indented`] with the room justification leaves: a number is
+    /// never broken across lines (up to one more character short), and an
+    /// opening mark starting the following line is pushed there.
+    fn indented_loose(&self, p: &Printed, next: Option<&Printed>) -> bool {
+        let s = self.s(p);
+        let mut hi = 2.6;
+        if s.chars().any(is_alnum) {
+            hi += 1.0;
+        }
+        if next.is_some_and(|n| first_char(self.s(n)).is_some_and(is_opening)) {
+            hi += 1.0;
+        }
+        let d = self.w - p.width;
+        (1.4..=hi).contains(&d)
     }
     fn title(&self, p: &Printed) -> bool {
         let s = self.s(p);
@@ -445,11 +473,53 @@ fn slack(a: &str, b: &str) -> f32 {
     if a.chars().any(is_alnum) {
         s += 2.0;
     }
-    if first_char(b).is_some_and(|c| matches!(c, '“' | '‘' | '《' | '（' | '(' | '「' | '"'))
-    {
+    if first_char(b).is_some_and(is_opening) {
         s += 1.0;
     }
     s
+}
+
+/// Marks that never end a line in Chinese typesetting.
+fn is_opening(c: char) -> bool {
+    matches!(c, '“' | '‘' | '《' | '（' | '(' | '「' | '"')
+}
+
+/// Plain prose: Han and sentence punctuation only, no figures, Latin,
+/// brackets or quotes (which change how justification fills a line) and no
+/// OCR debris.
+fn plain_prose(s: &str) -> bool {
+    !s.chars().any(|c| {
+        is_alnum(c)
+            || matches!(
+                c,
+                '（' | '）' | '(' | ')' | '《' | '》' | '“' | '”' | '"' | '#' | '·'
+            )
+    })
+}
+
+/// Function words that end a clause only in the middle of a sentence: a
+/// line ending in one continues.
+fn ends_open(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '和'
+            | '与'
+            | '及'
+            | '或'
+            | '在'
+            | '对'
+            | '把'
+            | '被'
+            | '从'
+            | '向'
+            | '为'
+            | '是'
+            | '了'
+            | '着'
+            | '将'
+            | '而'
+            | '并'
+    )
 }
 
 /// Marks that never start a line in Chinese typesetting: a line starting
@@ -554,7 +624,7 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 ),
             );
         }
-        if c.indented(b) && !b_last {
+        if !b_last && c.indented_loose(b, lines.get(i + 2)) {
             return Decision::Break(
                 "paragraph-end",
                 0.85,
@@ -591,6 +661,12 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "short line without punctuation between paragraphs: a heading".into(),
         );
     }
+    if let Some(d) = dropped_final_mark(c, lines, i) {
+        return d;
+    }
+    if let Some(d) = list_item(c, lines, i) {
+        return d;
+    }
     let conf = if c.full(a) { 0.9 } else { 0.75 };
     Decision::Join(
         "join-line",
@@ -621,6 +697,81 @@ fn lost_stop(c: &Ctx, lines: &[Printed], i: usize) -> bool {
         .rfind('“')
         .is_some_and(|o| sa.rfind('”').is_none_or(|e| e < o));
     last_char(sa).is_some_and(is_han) && !open
+}
+
+/// A paragraph end whose final mark the OCR dropped (its line hangs the
+/// mark past the column, so the line still looks full): line `i` fills the
+/// column and ends in a Han character that can end a sentence, the next line
+/// is two characters short (the lost indent) with no sentence end in it,
+/// and the line after that is full again. Widths must be trustworthy
+/// (not a noisy page) and all three lines plain prose, where justification
+/// leaves no other room.
+fn dropped_final_mark(c: &Ctx, lines: &[Printed], i: usize) -> Option<Decision> {
+    // index: the caller passes `i + 1 < lines.len()`.
+    let (a, b) = (&lines[i], &lines[i + 1]);
+    let after = lines.get(i + 2)?;
+    let (sa, sb, sc) = (c.s(a), c.s(b), c.s(after));
+    let ca = last_char(sa)?;
+    let fits = !c.noisy
+        && c.w - a.width < 1.5
+        && is_han(ca)
+        && !ends_open(ca)
+        && c.indented(b)
+        && !sb.chars().any(is_sentence_end)
+        && !matches!(last_char(sb), Some('：' | ':'))
+        && c.w - after.width < 1.2
+        && [sa, sb, sc].iter().all(|s| plain_prose(s));
+    fits.then(|| {
+        Decision::Break(
+            "paragraph-end",
+            0.7,
+            format!(
+                "line fills the column {:.0} and the next is two characters short between full lines: a lost indent after a dropped final mark",
+                c.w
+            ),
+        )
+    })
+}
+
+/// Line `i` and the next are short unpunctuated lines with figures, next to
+/// a third such line: items of a list or table (`北京 晴 -9℃/0℃`), one
+/// paragraph each.
+fn list_item(c: &Ctx, lines: &[Printed], i: usize) -> Option<Decision> {
+    // index: the caller passes `i + 1 < lines.len()`; `i - 1` only for `i > 0`.
+    let item = |p: &Printed| c.title(p) && c.s(p).chars().any(is_alnum);
+    let before = i.checked_sub(1).map(|k| &lines[k]);
+    let after = lines.get(i + 2);
+    let fits = item(&lines[i])
+        && item(&lines[i + 1])
+        && (before.is_some_and(|p| c.title(p)) || after.is_some_and(|p| c.title(p)));
+    fits.then(|| {
+        Decision::Break(
+            "list-item",
+            0.75,
+            "short unpunctuated lines with figures in a row: list items".into(),
+        )
+    })
+}
+
+/// True when the widths of a document's lines are unreliable: more than one
+/// printed line in eight (of those followed by another in the same run)
+/// stops short of the column without ending a sentence or showing an indent.
+fn noisy_widths(text: &str, runs: &[Run], w: f32) -> bool {
+    let mut n = 0usize;
+    let mut odd = 0usize;
+    for r in runs {
+        for p in r.lines.iter().take(r.lines.len().saturating_sub(1)) {
+            n += 1;
+            // slice: see the invariant on `Printed`.
+            let s = &text[p.range.clone()];
+            let room = w - p.width - if s.chars().any(is_alnum) { 2.0 } else { 0.0 };
+            let d = w - p.width;
+            if !ends_sentence(s) && room >= 1.2 && !(1.4..=2.6).contains(&d) {
+                odd += 1;
+            }
+        }
+    }
+    n >= 20 && odd * 8 > n
 }
 
 /// Characters that are not whitespace.
@@ -799,7 +950,11 @@ impl Pass for Reflow {
         let text = doc.text;
         let (runs, w) = self.runs(doc);
         let mut edits = Vec::new();
-        let ctx = w.map(|w| Ctx { text, w });
+        let ctx = w.map(|w| Ctx {
+            text,
+            w,
+            noisy: noisy_widths(text, &runs, w),
+        });
         // index, slice: `i + 1 < run.lines.len()` and `k + 1 < runs.len()`
         // from the loop bounds; `chain_end` has one cell per run; ranges and
         // gaps as in the invariant on `Printed` (`chain_end[k + 1]` is the end
@@ -833,7 +988,11 @@ impl Pass for Reflow {
             }
         }
         let columns = ctx.is_some();
-        let plain = Ctx { text, w: 0.0 };
+        let plain = Ctx {
+            text,
+            w: 0.0,
+            noisy: false,
+        };
         // Decided right to left, so a paragraph's continuation is seen whole
         // when the paragraph before it is judged (a join decided later in the
         // same run would otherwise change the evidence on the next run).
@@ -919,6 +1078,90 @@ mod tests {
             ),
         ];
         crate::passes::assert_table(super::ID, &cases);
+    }
+
+    /// A column of width 12 around `middle`: a full paragraph before it
+    /// and one after, so the column width is learned from the text.
+    fn column(middle: &str) -> String {
+        format!(
+            "今年春天，我们走访了\n山区的许多村庄，看到农民\n的生活发生了很大变化，大\n{middle}书室，孩子们放学以后常常\n来这里读书写字，老人们也\n喜欢来看看报纸。\n"
+        )
+    }
+
+    #[test]
+    fn lost_indent_next_to_figures_after_a_sentence() {
+        // 2020年3月5日，村里 is 9.3 em wide: two characters short of 12
+        // plus the room a number leaves.
+        let input = column("家都说如今日子越过越好。\n2020年3月5日，村里\n建起了一座新的图\n");
+        let out = fix(&input);
+        assert!(
+            out.contains("越过越好。\n\n2020年3月5日，村里建起了一座新的图书室"),
+            "{out}"
+        );
+        // Trap: a full line that ends a sentence mid-paragraph, followed by a
+        // full line with figures, stays joined.
+        let input = column("家都说如今日子越过越好。\n2020年以来，村里建起了\n一座新的图\n");
+        let out = fix(&input);
+        assert!(
+            out.contains("越过越好。2020年以来，村里建起了一座新的图书室"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn dropped_final_mark_before_a_lost_indent() {
+        let input = column("家都说如今日子越过越好\n村里建起了一座新的图\n");
+        let out = fix(&input);
+        assert!(out.contains("越过越好。\n\n村里建起了"), "{out}");
+        // Traps: the full line ends in a function word; the short line
+        // holds a sentence end (a paragraph's last line, not a first one).
+        for middle in [
+            "家都说如今日子越过越好的\n村里建起了一座新的图\n",
+            "家都说如今日子越过越好\n村里建起了新的。图\n",
+        ] {
+            let out = fix(&column(middle));
+            assert!(!out.contains("\n\n"), "{middle}: {out}");
+        }
+    }
+
+    #[test]
+    fn dropped_final_mark_needs_reliable_widths() {
+        // The same joint on a page where many lines stop short for no
+        // visible reason (characters lost by the OCR) stays joined.
+        let noisy = "孩子们放学以后常常\n来这里读书写\n字，老人们也喜欢来看\n看报纸，大家都\n说如今日子越过越好\n村里建起了一座新的图\n书室，孩子们放学以\n后常常来这里读书\n写字，老人们也喜欢来\n看看报纸，说这\n里就像自己的家一样\n";
+        let input = format!(
+            "{}\n{noisy}",
+            column("家都说如今日子越过越好\n村里建起了一座新的图\n")
+        );
+        let out = fix(&input);
+        assert!(out.contains("越过越好村里建起了"), "{out}");
+    }
+
+    #[test]
+    fn list_items_with_figures_and_their_traps() {
+        let input = column(
+            "家都说如今日子越过越好。\n明日天气预报\n北京晴-9℃/0℃\n上海多云4℃/12℃\n广州晴转多云12℃\n村里建起了一座新的图\n",
+        );
+        let out = fix(&input);
+        assert!(
+            out.contains("越过越好。\n\n明日天气预报\n\n北京晴-9℃/0℃\n\n上海多云4℃/12℃\n\n广州晴转多云12℃\n\n村里建起了"),
+            "{out}"
+        );
+        // A heading with a year after a paragraph ending in a figure is not a
+        // list: the heading stays a paragraph of its own between the two.
+        let input =
+            column("家都说如今日子越过越好，\n增长了12%。\n2020年工作回顾\n村里建起了一座新的图\n");
+        let out = fix(&input);
+        assert!(
+            out.contains("增长了12%。\n\n2020年工作回顾\n\n村里建起了"),
+            "{out}"
+        );
+        // A byline after the paragraph stays apart and is not joined to it.
+        let out = fix(&format!(
+            "{}记者 王小明\n",
+            column("家都说如今日子越过越好。\n村里建起了一座新的图\n")
+        ));
+        assert!(out.ends_with("看看报纸。\n\n记者 王小明\n"), "{out}");
     }
 
     #[test]
