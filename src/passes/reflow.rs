@@ -184,15 +184,16 @@ fn column_width(widths: &[f32]) -> Option<f32> {
     (near * 10 >= widths.len() * 3 && n >= 4).then_some(w as f32)
 }
 
-/// Reflow touches only Chinese lines: at least a third of the visible
-/// characters are Han. Latin text keeps its own line breaks.
+/// Reflow touches only Chinese lines: some Han and at most two Latin
+/// letters per Han character. Latin text keeps its own line breaks; figures
+/// and marks count for neither (`2000年12月31日，` is a Chinese line).
 fn mostly_chinese(s: &str) -> bool {
-    let (mut han, mut all) = (0, 0);
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
-        all += 1;
+    let (mut han, mut latin) = (0, 0);
+    for c in s.chars() {
         han += usize::from(is_han(c));
+        latin += usize::from(c.is_alphabetic() && !is_han(c) && !is_cjk(c));
     }
-    han > 0 && han * 3 >= all
+    han > 0 && latin <= 2 * han
 }
 
 /// Last meaningful character of a line (emphasis markers and spaces ignored).
@@ -1162,6 +1163,21 @@ mod tests {
             column("家都说如今日子越过越好。\n村里建起了一座新的图\n")
         ));
         assert!(out.ends_with("看看报纸。\n\n记者 王小明\n"), "{out}");
+    }
+
+    #[test]
+    fn lines_of_figures_are_chinese_lines() {
+        assert!(super::mostly_chinese("2000年12月31日，"));
+        assert!(super::mostly_chinese("使用 Rust 编写"));
+        assert!(!super::mostly_chinese("Hello world, 你好"));
+        assert!(!super::mostly_chinese("2000 12 31"));
+        // A date line in a column is joined like any other printed line.
+        let input = column("家都说如今日子越过越好。\n2000年12月31日，村\n里建起了一座新的图\n");
+        let out = fix(&input);
+        assert!(
+            out.contains("越过越好。\n\n2000年12月31日，村里建起了一座新的图书室"),
+            "{out}"
+        );
     }
 
     #[test]
