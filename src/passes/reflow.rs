@@ -365,11 +365,19 @@ impl Reflow {
                         let segs = segments(text, line.range.clone());
                         let fits = segs.len() >= 3 && {
                             let inner = &segs[..segs.len() - 1];
-                            let ok = inner
-                                .iter()
-                                .filter(|r| (width_of(&text[(*r).clone()]) - w).abs() <= 2.6)
-                                .count();
-                            ok * 10 >= inner.len() * 4
+                            let widths: Vec<f32> =
+                                inner.iter().map(|r| width_of(&text[r.clone()])).collect();
+                            let ok = widths.iter().filter(|&&x| (x - w).abs() <= 2.6).count();
+                            // A block of short items (a list, a table of
+                            // figures) has few full lines but none wider
+                            // than a column, and most at least half as wide
+                            // (words spaced apart, as in a byline or a page
+                            // header, are narrower).
+                            let half = widths.iter().filter(|&&x| x >= w / 2.0).count();
+                            let narrow = inner.len() >= 4
+                                && widths.iter().all(|&x| x <= w + 2.6)
+                                && half * 4 >= inner.len() * 3;
+                            ok * 10 >= inner.len() * 4 || narrow
                         };
                         if fits {
                             segs
@@ -1178,6 +1186,27 @@ mod tests {
             out.contains("越过越好。\n\n2000年12月31日，村里建起了一座新的图书室"),
             "{out}"
         );
+    }
+
+    /// A converter's page: every printed line of a block joined by a space.
+    const MD_BLOCK: &str = "今年春天，我们走访了 山区的许多村庄，看到农民 的生活发生了很大变化，大 家都说如今日子越过越好。 村里建起了一座新的图 书室，孩子们放学以后常常 来这里读书写字，老人们也 喜欢来看看报纸。";
+
+    #[test]
+    fn converter_joined_list_block_is_split_into_items() {
+        let input = format!(
+            "{MD_BLOCK}\n\n明日天气预报 北京晴-9℃/0℃ 上海多云4℃/12℃ 广州晴转多云12℃ 天津晴-8℃/1℃\n"
+        );
+        let out = fix(&input);
+        assert!(
+            out.ends_with("看看报纸。\n\n明日天气预报\n\n北京晴-9℃/0℃\n\n上海多云4℃/12℃\n\n广州晴转多云12℃\n\n天津晴-8℃/1℃\n"),
+            "{out}"
+        );
+        // Trap: a byline and a page header are words spaced apart, not
+        // printed lines: they stay as they are, apart from the text.
+        let tail = "大众日报记者 赵志斌 通讯员 王小明 李华 报道\n\n2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾\n";
+        let input = format!("{MD_BLOCK}\n\n{MD_BLOCK}\n\n{MD_BLOCK}\n\n{tail}");
+        let out = fix(&input);
+        assert!(out.ends_with(&format!("看看报纸。\n\n{tail}")), "{out}");
     }
 
     #[test]
