@@ -488,6 +488,13 @@ fn slack(a: &str, b: &str) -> f32 {
     s
 }
 
+/// A line that is one bracketed note, such as a photo credit `（徐烨摄）`:
+/// after a caption it belongs to the caption's paragraph.
+fn bracketed(s: &str) -> bool {
+    let t = s.trim_matches(|c: char| is_ws(c) || c == '*' || c == '_');
+    t.starts_with(['（', '(']) && t.ends_with(['）', ')'])
+}
+
 /// Marks that never end a line in Chinese typesetting.
 fn is_opening(c: char) -> bool {
     matches!(c, '“' | '‘' | '《' | '（' | '(' | '「' | '"')
@@ -643,7 +650,7 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 ),
             );
         }
-        if c.title(b) {
+        if c.title(b) && !bracketed(sb) {
             return Decision::Break(
                 "heading",
                 0.75,
@@ -663,7 +670,11 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "line stops short of the column width and the next is indented: the final mark was lost".into(),
         );
     }
-    if c.title(a) && !c.indented(a) && prev_ends {
+    // A paragraph's first line whose hanging comma the OCR dropped is one
+    // character short of an indent line and unpunctuated too; a full line
+    // follows it, where a heading is followed by an indented one.
+    let first_line_lost_comma = c.w - a.width <= 3.6 && c.full(b);
+    if c.title(a) && !c.indented(a) && prev_ends && !first_line_lost_comma {
         return Decision::Break(
             "heading",
             0.75,
@@ -1207,6 +1218,39 @@ mod tests {
         let input = format!("{MD_BLOCK}\n\n{MD_BLOCK}\n\n{MD_BLOCK}\n\n{tail}");
         let out = fix(&input);
         assert!(out.ends_with(&format!("看看报纸。\n\n{tail}")), "{out}");
+    }
+
+    #[test]
+    fn first_line_that_lost_its_comma_is_not_a_heading() {
+        // 为了建好这一个图书室 is three characters short of 12 because its
+        // hanging comma was dropped; a full line follows.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n为了建好这一个图书室\n村干部们跑了很多地方，图\n",
+        ));
+        assert!(
+            out.contains("越过越好。\n\n为了建好这一个图书室村干部们跑了很多地方"),
+            "{out}"
+        );
+        // Trap: a heading as short, followed by an indented first line, is
+        // still a paragraph of its own.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n山区孩子的新图书室\n村里建起了一座新的图\n",
+        ));
+        assert!(
+            out.contains("越过越好。\n\n山区孩子的新图书室\n\n村里建起了"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn photo_credit_stays_with_its_caption() {
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n（王小明摄）\n村里建起了一座新的图\n",
+        ));
+        assert!(
+            out.contains("越过越好。（王小明摄）\n\n村里建起了"),
+            "{out}"
+        );
     }
 
     #[test]
