@@ -448,7 +448,10 @@ impl Ctx<'_> {
     /// never broken across lines (up to one more character short), and an
     /// opening mark starting the following line is pushed there.
     fn indented_loose(&self, p: &Printed, next: Option<&Printed>) -> bool {
-        let s = self.s(p);
+        self.indent_width(self.s(p), p.width, next)
+    }
+    /// [`Ctx::indented_loose`] for the text `s` of width `width`.
+    fn indent_width(&self, s: &str, width: f32, next: Option<&Printed>) -> bool {
         let mut hi = 2.6;
         if s.chars().any(is_alnum) {
             hi += 1.0;
@@ -456,7 +459,7 @@ impl Ctx<'_> {
         if next.is_some_and(|n| first_char(self.s(n)).is_some_and(is_opening)) {
             hi += 1.0;
         }
-        let d = self.w - p.width;
+        let d = self.w - width;
         (1.4..=hi).contains(&d)
     }
     fn title(&self, p: &Printed) -> bool {
@@ -486,6 +489,16 @@ fn slack(a: &str, b: &str) -> f32 {
         s += 1.0;
     }
     s
+}
+
+/// The rest of a line that starts with ASCII marks no Chinese line starts
+/// with and that OCR makes of specks in an empty indent (`.`, `:`, `-`,
+/// `@`), if there is a rest.
+fn indent_debris(s: &str) -> Option<&str> {
+    let rest = s.trim_start_matches(|c: char| {
+        is_ws(c) || matches!(c, '.' | ',' | ':' | ';' | '-' | '@' | '\'' | '`' | '·')
+    });
+    (rest.len() < s.trim_start_matches(is_ws).len() && !rest.is_empty()).then_some(rest)
 }
 
 /// A line that is one bracketed note, such as a photo credit `（徐烨摄）`:
@@ -589,6 +602,17 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
     let (a, b) = (&lines[i], &lines[i + 1]);
     let (sa, sb) = (c.s(a), c.s(b));
     let b_last = i + 2 == lines.len();
+    if ends_sentence(sa) && !b_last {
+        if let Some(rest) = indent_debris(sb) {
+            if c.indent_width(rest, width_of(rest), lines.get(i + 2)) {
+                return Decision::Break(
+                    "paragraph-end",
+                    0.8,
+                    "line ends a sentence; the next starts with OCR debris where the indent was, and is two characters short without it".into(),
+                );
+            }
+        }
+    }
     if let Some(ch) = starts_continuation(sb) {
         return Decision::Join(
             "join-line",
@@ -833,6 +857,11 @@ impl Reflow {
             return None;
         }
         let ctx = c?;
+        if ends_sentence(sa) && indent_debris(sb).is_some() {
+            // After a sentence end a leading `.` or `:` is no final mark of
+            // it but specks read in a lost indent (see `decide_inside`).
+            return None;
+        }
         if let Some(ch) = starts_continuation(sb) {
             return Some(Decision::Join(
                 "join-column",
@@ -1133,6 +1162,22 @@ mod tests {
             out.contains("越过越好。2020年以来，村里建起了一座新的图书室"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn debris_in_the_lost_indent() {
+        // Tesseract reads specks in the empty indent as `.` or `:`.
+        for b in [".村里建起了一座新的图", ": 村里建起了一座新的图"] {
+            let out = fix(&column(&format!("家都说如今日子越过越好。\n{b}\n")));
+            assert!(out.contains(&format!("越过越好。\n\n{b}书室")), "{out}");
+        }
+        // Trap: a full line after the sentence end that starts with a
+        // closing quote continues the paragraph (the quote closes the
+        // sentence before it).
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n”村里建起了一座新的图书\n室，孩子们放学以后常常来\n",
+        ));
+        assert!(out.contains("越过越好。”村里建起了"), "{out}");
     }
 
     #[test]
