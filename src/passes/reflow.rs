@@ -785,16 +785,24 @@ fn dropped_final_mark(c: &Ctx, lines: &[Printed], i: usize) -> Option<Decision> 
 }
 
 /// Line `i` and the next are short unpunctuated lines with figures, next to
-/// a third such line: items of a list or table (`北京 晴 -9℃/0℃`), one
-/// paragraph each.
+/// a third short unpunctuated line: items of a list or table
+/// (`北京 晴 -9℃/0℃`), one paragraph each. Without figures, on a page with
+/// reliable widths, when neither is as wide as a first line (`第一章总则`).
 fn list_item(c: &Ctx, lines: &[Printed], i: usize) -> Option<Decision> {
     // index: the caller passes `i + 1 < lines.len()`; `i - 1` only for `i > 0`.
     let item = |p: &Printed| c.title(p) && c.s(p).chars().any(is_alnum);
     let before = i.checked_sub(1).map(|k| &lines[k]);
     let after = lines.get(i + 2);
-    let fits = item(&lines[i])
-        && item(&lines[i + 1])
-        && (before.is_some_and(|p| c.title(p)) || after.is_some_and(|p| c.title(p)));
+    let beside = before.is_some_and(|p| c.title(p)) || after.is_some_and(|p| c.title(p));
+    let figures = item(&lines[i]) && item(&lines[i + 1]);
+    // Without figures (a table of contents, a list of headlines) the lines
+    // must not look like a paragraph's first line or hold spaced-out
+    // debris, on a page whose widths are reliable.
+    let titles = !c.noisy
+        && [&lines[i], &lines[i + 1]]
+            .iter()
+            .all(|p| c.title(p) && !c.indented(p) && !c.s(p).contains(is_ws));
+    let fits = (figures || titles) && beside;
     fits.then(|| {
         Decision::Break(
             "list-item",
@@ -1207,6 +1215,22 @@ mod tests {
         );
         let out = fix(&input);
         assert!(out.contains("越过越好村里建起了"), "{out}");
+    }
+
+    #[test]
+    fn table_of_contents_lines_are_paragraphs() {
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n目录\n第一章总则\n第二章村里的图书室\n第三章附则\n村里建起了一座新的图\n",
+        ));
+        assert!(
+            out.contains("越过越好。\n\n目录\n\n第一章总则\n\n第二章村里的图书室\n\n第三章附则\n\n村里建起了"),
+            "{out}"
+        );
+        // Trap: spaced-out debris between short lines is no list of titles.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n目录\n条 化 仁 不列\n已经电\n村里建起了一座新的图\n",
+        ));
+        assert!(out.contains("条 化 仁 不列已经电"), "{out}");
     }
 
     #[test]
