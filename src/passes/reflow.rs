@@ -1240,9 +1240,10 @@ mod tests {
             let other = column("家都说如今日子越过越好。\n村里建起了一座新的图\n");
             format!("{}\n{other}\n{noisy}", column(middle))
         };
-        // Confirmed by the full line after the indented one: a break.
+        // Confirmed by the full line after the indented one: a break (and
+        // the lost-stop rule restores the paragraph's 。).
         let out = fix(&page("家都说日子越过越好\n村里建起了一座新的图\n"));
-        assert!(out.contains("越过越好\n\n村里建起了"), "{out}");
+        assert!(out.contains("越过越好。\n\n村里建起了"), "{out}");
         // Not confirmed (the line after is short too, as lost characters
         // make it on such a page): joined.
         let out = fix(&page(
