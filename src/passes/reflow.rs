@@ -1033,7 +1033,9 @@ impl Pass for Reflow {
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                         }
                         Decision::Break(rule, conf, why) => {
-                            if rule != "heading" && lost_stop(c, &run.lines, i) {
+                            if !matches!(rule, "heading" | "list-item")
+                                && lost_stop(c, &run.lines, i)
+                            {
                                 let why = format!("{why}; the paragraph's final 。 was lost");
                                 edits.push(Edit::fix(gap, "。\n\n", ID, "lost-stop", conf, why));
                             } else if &text[gap.clone()] != "\n\n" {
@@ -1236,6 +1238,11 @@ mod tests {
             out.contains("越过越好。\n\n明日天气预报\n\n北京晴-9℃/0℃\n\n上海多云4℃/12℃\n\n广州晴转多云12℃\n\n村里建起了"),
             "{out}"
         );
+        // A list item ends without a stop: the lost-stop rule leaves it alone.
+        let out = fix(&column(
+            "家都说如今日子越过越好，\n明日天气预报\n北京晴-9℃/0℃\n上海多云4℃/12℃\n村里建起了一座新的图\n",
+        ));
+        assert!(out.contains("明日天气预报\n\n北京晴-9℃/0℃\n\n"), "{out}");
         // A heading with a year after a paragraph ending in a figure is not a
         // list: the heading stays a paragraph of its own between the two.
         let input =
