@@ -155,6 +155,24 @@ fn dates(text: &str, at: usize, edits: &mut Vec<Edit>) {
     }
 }
 
+/// `s` starts with a number and a Celsius sign, then no Latin letter or
+/// digit.
+fn followed_by_temperature(s: &str) -> bool {
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    // slice: after ASCII digits, a character boundary.
+    let rest = &s[digits..];
+    let unit = ["°℃", "°C", "℃", "C"]
+        .iter()
+        .find(|u| rest.starts_with(**u));
+    digits > 0
+        && unit.is_some_and(|u| {
+            !rest[u.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+}
+
 impl Pass for Units {
     fn id(&self) -> &'static str {
         ID
@@ -209,7 +227,11 @@ impl Pass for Units {
                             .chars()
                             .next_back()
                             .is_some_and(|c| c.is_ascii_alphabetic()));
-                if latin_before || after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                // A second temperature right after (`3C10C`, a weather
+                // item's low and high) is no Latin word.
+                let pair = after.is_some_and(|c| c.is_ascii_digit())
+                    && followed_by_temperature(&text[unit.end()..]);
+                if latin_before || (after.is_some_and(|c| c.is_ascii_alphanumeric()) && !pair) {
                     continue;
                 }
                 let at = line.range.start;
@@ -321,6 +343,9 @@ mod tests {
             ("自2003生1月起", "自2003年1月起"),
             ("北京畏一9C，台北睛14℃", "北京晴－9℃，台北晴14℃"),
             ("以畏为主，眼睛3℃", "以畏为主，眼睛3℃"),
+            // A weather item's low and high with the slash lost.
+            ("湖南阴3C7C，成都阴7C10C", "湖南阴3℃7℃，成都阴7℃10℃"),
+            ("型号3C7CX", "型号3C7CX"),
             ("2000年12月31目，", "2000年12月31日，"),
             ("数组a[i]月份", "数组a[i]月份"),
             // Garbage, not a sign: a three-digit "temperature", 一一.
