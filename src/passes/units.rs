@@ -51,6 +51,10 @@ const RULES: &[RuleInfo] = &[
         about: "Writes 日 for `目` or `曰` after a month and its day (`1月1目` → `1月1日`).",
     },
     RuleInfo {
+        id: "lost-slash",
+        about: "Restores the slash between two temperatures written back to back (`6℃14℃` → `6℃／14℃`) where the document writes such ranges with a slash elsewhere; otherwise suggests it.",
+    },
+    RuleInfo {
         id: "minus",
         about: "Writes a minus sign for the ideograph 一 directly before a temperature (`晴一9℃` → `晴－9℃`), in the document's own minus form (full-width by default).",
     },
@@ -155,6 +159,31 @@ fn dates(text: &str, at: usize, edits: &mut Vec<Edit>) {
     }
 }
 
+/// Two temperatures back to back (`6℃14℃`), a weather item's low and high
+/// whose slash OCR lost: the slash is restored where the document writes
+/// such ranges with one elsewhere, else only suggested.
+fn lost_slashes(doc: &str, text: &str, at: usize, form: &'static str, edits: &mut Vec<Edit>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"[0-9]℃[-－]?[0-9]+(?:\.[0-9]+)?℃").expect("static regex is valid")
+    });
+    let mut evidence: Option<bool> = None;
+    for m in re.find_iter(text) {
+        // slice: '℃' follows one ASCII digit at the match start.
+        let cut = at + m.start() + 1 + '℃'.len_utf8();
+        let has = *evidence.get_or_insert_with(|| doc.contains("℃/") || doc.contains("℃／"));
+        let e = Edit::fix(
+            cut..cut,
+            form,
+            ID,
+            "lost-slash",
+            0.7,
+            String::from("two temperatures back to back: the slash between low and high was lost"),
+        );
+        edits.push(if has { e } else { e.suggest() });
+    }
+}
+
 /// `s` starts with a number and a Celsius sign, then no Latin letter or
 /// digit.
 fn followed_by_temperature(s: &str) -> bool {
@@ -202,6 +231,10 @@ impl Pass for Units {
                 continue;
             }
             dates(text, line.range.start, &mut edits);
+            if text.contains('℃') {
+                let form = *slash_form.get_or_insert_with(|| pick_form(doc.text, '/', '／'));
+                lost_slashes(doc.text, text, line.range.start, form, &mut edits);
+            }
             for m in temperature().captures_iter(text) {
                 let (Some(whole), Some(num), Some(unit)) = (m.get(0), m.get(2), m.get(3)) else {
                     continue;
@@ -345,6 +378,10 @@ mod tests {
             ("以畏为主，眼睛3℃", "以畏为主，眼睛3℃"),
             // A weather item's low and high with the slash lost.
             ("湖南阴3C7C，成都阴7C10C", "湖南阴3℃7℃，成都阴7℃10℃"),
+            (
+                "北京晴－9℃／0℃，湖南阴3C7C，成都阴7℃-1℃",
+                "北京晴－9℃／0℃，湖南阴3℃／7℃，成都阴7℃／-1℃",
+            ),
             ("型号3C7CX", "型号3C7CX"),
             ("2000年12月31目，", "2000年12月31日，"),
             ("数组a[i]月份", "数组a[i]月份"),
