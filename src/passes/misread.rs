@@ -392,25 +392,37 @@ fn confidence(gain: f64) -> f32 {
 }
 
 impl Misread {
-    fn context_rules(&self, doc: &Document, edits: &mut Vec<Edit>) {
+    /// Applies the curated rules; the spans of their exceptions that stand
+    /// in the text go to `excepted`: curated as right, so no other evidence
+    /// may change them either.
+    fn context_rules(
+        &self,
+        doc: &Document,
+        edits: &mut Vec<Edit>,
+        excepted: &mut Vec<Range<usize>>,
+    ) {
         let Some(m) = &self.matcher else { return };
         for hit in m.find_iter(doc.text) {
             // index: the matcher was built from `self.rules`, one pattern
             // per rule, so a pattern id is a rule index.
             let rule = &self.rules[hit.pattern().as_usize()];
-            let blocked = rule.unless.iter().any(|u| {
+            let blocked = rule.unless.iter().find_map(|u| {
                 // The exception must cover the match where it stands. Where
                 // it would start may fall inside a character of the text
                 // (`A实于` before `好实于`): no match there.
-                u.match_indices(rule.wrong.as_str()).any(|(off, _)| {
-                    hit.start().checked_sub(off).is_some_and(|at| {
-                        doc.text
-                            .get(at..)
-                            .is_some_and(|rest| rest.starts_with(u.as_str()))
-                    })
+                u.match_indices(rule.wrong.as_str()).find_map(|(off, _)| {
+                    hit.start()
+                        .checked_sub(off)
+                        .filter(|&at| {
+                            doc.text
+                                .get(at..)
+                                .is_some_and(|rest| rest.starts_with(u.as_str()))
+                        })
+                        .map(|at| at..at + u.len())
                 })
             });
-            if blocked {
+            if let Some(span) = blocked {
+                excepted.push(span);
                 continue;
             }
             // Edit only the characters that differ, so the change is minimal.
@@ -662,8 +674,10 @@ impl Pass for Misread {
             self.lexicon.warm_up();
         }
         let mut edits = Vec::new();
-        self.context_rules(doc, &mut edits);
-        let ruled: Vec<Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
+        let mut excepted = Vec::new();
+        self.context_rules(doc, &mut edits, &mut excepted);
+        let mut ruled: Vec<Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
+        ruled.extend(excepted);
         let mut counts = Counts::default();
         for line in &doc.lines {
             if matches!(line.kind, LineKind::Text | LineKind::Heading) {
@@ -677,7 +691,8 @@ impl Pass for Misread {
                 );
             }
         }
-        // A context rule outranks the model at the same place.
+        // A context rule, or its curated exception, outranks the model at
+        // the same place.
         let mut seen = std::collections::HashSet::new();
         edits.retain(|e| {
             let key = (e.range.start, e.range.end);
