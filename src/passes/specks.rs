@@ -86,7 +86,7 @@ impl Pass for Specks {
     }
 
     fn about(&self) -> &'static str {
-        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end."
+        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {

@@ -106,7 +106,7 @@ impl Pass for Symbols {
     }
 
     fn about(&self) -> &'static str {
-        "Writes the dash OCR read as 一: `一一一` → `———`, `4一6级` → `4—6级`."
+        "Writes the dashes OCR read as 一 (`一一一` → `———`, `4一6级` → `4—6级`) and the bullet read as @ (`@@2月` → `●2月`)."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {
