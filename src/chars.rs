@@ -27,6 +27,12 @@ pub fn is_cjk_punct(c: char) -> bool {
     )
 }
 
+/// A space inside a line: ASCII space, tab or the ideographic space U+3000
+/// (line breaks are structure, not spacing).
+pub fn is_inline_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{3000}')
+}
+
 /// Han or CJK punctuation: the characters between which Chinese text takes
 /// no space.
 pub fn is_cjk(c: char) -> bool {

@@ -29,6 +29,7 @@
 //! choice.
 
 use super::{Options, Pass, RuleInfo};
+use crate::chars::is_inline_space as is_space;
 use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han};
 use crate::document::{Document, LineKind};
 use crate::edit::{Edit, EditKind};
@@ -123,10 +124,6 @@ pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
 
 // ---------------------------------------------------------------------------
 // Character classes.
-
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{3000}')
-}
 
 /// Markdown emphasis markers: `**赵志斌**,` still has Chinese before the comma.
 fn is_emph(c: char) -> bool {

@@ -31,6 +31,7 @@
 //! lines, code and bylines are never joined.
 
 use super::{Options, Pass, RuleInfo};
+use crate::chars::is_inline_space as is_ws;
 use crate::chars::{em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
@@ -122,10 +123,6 @@ struct Run {
     ends_block: bool,
     /// The run starts its block.
     starts_block: bool,
-}
-
-fn is_ws(c: char) -> bool {
-    c == ' ' || c == '\t' || c == '\u{3000}'
 }
 
 fn width_of(s: &str) -> f32 {

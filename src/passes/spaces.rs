@@ -12,6 +12,7 @@
 //! consistently (`使用 Rust 编写` throughout a document stays).
 
 use super::{Options, Pass, RuleInfo};
+use crate::chars::is_inline_space as is_ws;
 use crate::chars::{is_alnum, is_cjk, is_han};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
@@ -143,10 +144,6 @@ fn alnum_spacing(doc: &Document) -> (usize, usize) {
         gap = false;
     }
     (spaced, tight)
-}
-
-fn is_ws(c: char) -> bool {
-    c == ' ' || c == '\t' || c == '\u{3000}'
 }
 
 impl Pass for Spaces {

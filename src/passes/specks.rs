@@ -17,6 +17,7 @@
 //! printed lines are still lines.
 
 use super::{Options, Pass, RuleInfo};
+use crate::chars::is_inline_space as is_gap;
 use crate::chars::{is_cjk, is_han};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
@@ -40,10 +41,6 @@ pub struct Specks;
 
 pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
     Ok(Box::new(Specks))
-}
-
-fn is_gap(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{3000}')
 }
 
 /// A hyphen at either end of a printed line, touching Chinese text.

@@ -78,14 +78,14 @@ fn temperature() -> &'static Regex {
 /// The minus form the document already uses before digits: ASCII `-` if
 /// it has more of those than full-width `－`, else `－`.
 fn minus_form(text: &str) -> &'static str {
-    pick_form(text, '-', '－')
+    pick_form(text, "-", "－")
 }
 
 /// The form of a mark the document already uses before digits: the ASCII
 /// one if it has more of those than of the full-width one, else the
 /// full-width one.
-fn pick_form(text: &str, ascii: char, full: char) -> &'static str {
-    let count = |m: char| {
+fn pick_form(text: &str, ascii: &'static str, full: &'static str) -> &'static str {
+    let count = |m: &str| {
         text.match_indices(m)
             .filter(|(i, s)| {
                 // slice: the end of a match of `text`, a character boundary.
@@ -96,11 +96,10 @@ fn pick_form(text: &str, ascii: char, full: char) -> &'static str {
             })
             .count()
     };
-    match (count(ascii) > count(full), ascii) {
-        (true, '/') => "/",
-        (true, _) => "-",
-        (false, '/') => "／",
-        (false, _) => "－",
+    if count(ascii) > count(full) {
+        ascii
+    } else {
+        full
     }
 }
 
@@ -232,7 +231,7 @@ impl Pass for Units {
             }
             dates(text, line.range.start, &mut edits);
             if text.contains('℃') {
-                let form = *slash_form.get_or_insert_with(|| pick_form(doc.text, '/', '／'));
+                let form = *slash_form.get_or_insert_with(|| pick_form(doc.text, "/", "／"));
                 lost_slashes(doc.text, text, line.range.start, form, &mut edits);
             }
             for m in temperature().captures_iter(text) {
@@ -308,7 +307,7 @@ impl Pass for Units {
                     }
                 }
                 if let Some(a) = slash {
-                    let form = *slash_form.get_or_insert_with(|| pick_form(doc.text, '/', '／'));
+                    let form = *slash_form.get_or_insert_with(|| pick_form(doc.text, "/", "／"));
                     edits.push(Edit::fix(
                         at + a.start()..at + a.start() + 1,
                         form,
