@@ -16,6 +16,7 @@ pub mod chars;
 pub mod document;
 pub mod edit;
 pub mod eval;
+pub mod hunks;
 pub mod jsonl;
 pub mod learn;
 pub mod lexicon;

@@ -2,7 +2,9 @@
 //! changed characters marked, JSON Lines, and GitHub Actions annotations.
 //! Every view is computed from the same changes and suggestions.
 
+use crate::changes::Change;
 use crate::edit::Edit;
+use crate::hunks;
 use crate::pipeline::{Outcome, Suggestion};
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
@@ -249,54 +251,57 @@ const CYAN: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
 /// A unified diff of input → output (`--- a/path`, `+++ b/path`), one line
-/// of context. In `Marked` and `Colour` styles the characters that changed
-/// inside a line are marked, since a Chinese paragraph is one long line.
-/// Suggestions follow as `# suggestion:` lines (not in `Patch` style).
+/// of context, drawn from the outcome's changes (see [`crate::hunks`]). In
+/// `Marked` and `Colour` styles the characters that changed inside a line
+/// are marked, since a Chinese paragraph is one long line. Suggestions
+/// follow as `# suggestion:` lines (not in `Patch` style).
 pub fn diff(place: Place, out: &Outcome, style: DiffStyle) -> String {
     let mut s = String::new();
     let first = place.first_line;
+    let (input, output) = (place.input, out.output.as_str());
     if out.changed() {
-        let td = TextDiff::from_lines(place.input, out.output.as_str());
         let _ = writeln!(s, "--- a/{}", place.path);
         let _ = writeln!(s, "+++ b/{}", place.path);
-        for group in td.grouped_ops(1) {
-            let (Some(a), Some(b)) = (group.first(), group.last()) else {
-                continue;
-            };
-            let old = a.old_range().start..b.old_range().end;
-            let new = a.new_range().start..b.new_range().end;
+        let lines = hunks::Lines::new(input);
+        for h in hunks::hunks(input, output, &out.changes, 1) {
+            // A hunk that adds or removes every line starts at the line
+            // before it, as `diff` writes it.
+            let at = |start: usize, len: usize| if len == 0 { start } else { start + 1 + first };
             let hunk = format!(
                 "@@ -{},{} +{},{} @@",
-                old.start + 1 + first,
-                old.len(),
-                new.start + 1 + first,
-                new.len()
+                at(h.old_start, h.old_len),
+                h.old_len,
+                at(h.new_start, h.new_len),
+                h.new_len
             );
             if style == DiffStyle::Colour {
                 let _ = writeln!(s, "{CYAN}{hunk}{RESET}");
             } else {
                 let _ = writeln!(s, "{hunk}");
             }
-            for op in &group {
-                // index: `similar` ops index the slices of the diff they came from.
-                let olines: Vec<&str> = td.old_slices()[op.old_range()].to_vec();
-                let nlines: Vec<&str> = td.new_slices()[op.new_range()].to_vec();
-                match op.tag() {
-                    similar::DiffTag::Equal => {
-                        for l in olines {
+            for part in &h.parts {
+                match part {
+                    hunks::Part::Context(r) => {
+                        let text = input.get(lines.span(r)).unwrap_or("");
+                        for l in text.split_inclusive('\n') {
                             push_line(&mut s, ' ', l);
                         }
                     }
-                    _ if style == DiffStyle::Patch => {
-                        for l in olines {
-                            push_line(&mut s, '-', l);
-                        }
-                        for l in nlines {
-                            push_line(&mut s, '+', l);
-                        }
-                    }
-                    _ => {
-                        let (o, n) = marked(&olines.concat(), &nlines.concat(), style);
+                    hunks::Part::Changed(k) => {
+                        let old = input.get(k.old.clone()).unwrap_or("");
+                        let new = output.get(k.new.clone()).unwrap_or("");
+                        let (o, n) = if style == DiffStyle::Patch {
+                            (old.to_string(), new.to_string())
+                        } else {
+                            // index: the cluster's changes index `out.changes`.
+                            marked(
+                                place.input,
+                                output,
+                                k,
+                                &out.changes[k.changes.clone()],
+                                style,
+                            )
+                        };
                         for l in o.split_inclusive('\n') {
                             push_line(&mut s, '-', &paint(l, RED, style));
                         }
@@ -351,64 +356,75 @@ fn push_line(s: &mut String, tag: char, line: &str) {
     }
 }
 
-/// Marks the characters that differ between `old` and `new`.
-fn marked(old: &str, new: &str, style: DiffStyle) -> (String, String) {
-    let td = TextDiff::from_chars(old, new);
-    let (mut o, mut n) = (String::new(), String::new());
+/// A change larger than this (bytes, both sides) is marked whole instead
+/// of character by character.
+const REFINE_LIMIT: usize = 4096;
+
+/// The lines of a cluster, input and output, with the changed characters
+/// marked. Inside each change only the characters that differ are marked.
+fn marked(
+    input: &str,
+    output: &str,
+    k: &hunks::Cluster,
+    changes: &[Change],
+    style: DiffStyle,
+) -> (String, String) {
     let (del_open, del_close, ins_open, ins_close) = match style {
         DiffStyle::Colour => (DEL_HI, RESET, INS_HI, RESET),
         _ => ("[-", "-]", "{+", "+}"),
     };
-    let mut tag = ChangeTag::Equal;
-    for ch in td.iter_all_changes() {
-        let v = ch.value();
-        if ch.tag() != tag {
-            match tag {
-                ChangeTag::Delete => o.push_str(del_close),
-                ChangeTag::Insert => n.push_str(ins_close),
-                ChangeTag::Equal => {}
+    let (mut o, mut n) = (String::new(), String::new());
+    let (mut at_old, mut at_new) = (k.old.start, k.new.start);
+    for c in changes {
+        o.push_str(input.get(at_old..c.input.start).unwrap_or(""));
+        n.push_str(output.get(at_new..c.output.start).unwrap_or(""));
+        let before = input.get(c.input.clone()).unwrap_or("");
+        let after = output.get(c.output.clone()).unwrap_or("");
+        if before.len() + after.len() > REFINE_LIMIT {
+            push_marked(&mut o, before, del_open, del_close);
+            push_marked(&mut n, after, ins_open, ins_close);
+        } else {
+            for op in TextDiff::from_chars(before, after).iter_all_changes() {
+                let v = op.value();
+                match op.tag() {
+                    ChangeTag::Equal => {
+                        o.push_str(v);
+                        n.push_str(v);
+                    }
+                    ChangeTag::Delete => push_marked(&mut o, v, del_open, del_close),
+                    ChangeTag::Insert => push_marked(&mut n, v, ins_open, ins_close),
+                }
             }
-            match ch.tag() {
-                ChangeTag::Delete => o.push_str(del_open),
-                ChangeTag::Insert => n.push_str(ins_open),
-                ChangeTag::Equal => {}
-            }
-            tag = ch.tag();
         }
-        match ch.tag() {
-            ChangeTag::Equal => {
-                o.push_str(v);
-                n.push_str(v);
-            }
-            // A removed or added line end is shown as ↵ and still ends the line.
-            ChangeTag::Delete => o.push_str(if v == "\n" { "↵" } else { v }),
-            ChangeTag::Insert => n.push_str(if v == "\n" { "↵" } else { v }),
-        }
-        if v == "\n" && ch.tag() != ChangeTag::Equal {
-            let (buf, close, open) = if ch.tag() == ChangeTag::Delete {
-                (&mut o, del_close, del_open)
-            } else {
-                (&mut n, ins_close, ins_open)
-            };
+        at_old = c.input.end;
+        at_new = c.output.end;
+    }
+    o.push_str(input.get(at_old..k.old.end).unwrap_or(""));
+    n.push_str(output.get(at_new..k.new.end).unwrap_or(""));
+    // Adjacent marks of one kind read as one; empty ones are dropped.
+    for (open, close, buf) in [(del_open, del_close, &mut o), (ins_open, ins_close, &mut n)] {
+        *buf = buf
+            .replace(&format!("{close}{open}"), "")
+            .replace(&format!("{open}{close}"), "");
+    }
+    (o, n)
+}
+
+/// Appends `text` marked; a line end inside shows as ↵ and still ends the
+/// line, the mark reopening on the next.
+fn push_marked(buf: &mut String, text: &str, open: &str, close: &str) {
+    buf.push_str(open);
+    for ch in text.chars() {
+        if ch == '\n' {
+            buf.push('↵');
             buf.push_str(close);
             buf.push('\n');
             buf.push_str(open);
+        } else {
+            buf.push(ch);
         }
     }
-    match tag {
-        ChangeTag::Delete => o.push_str(del_close),
-        ChangeTag::Insert => n.push_str(ins_close),
-        ChangeTag::Equal => {}
-    }
-    let empty_pairs = [
-        format!("{del_open}{del_close}"),
-        format!("{ins_open}{ins_close}"),
-    ];
-    for e in &empty_pairs {
-        o = o.replace(e.as_str(), "");
-        n = n.replace(e.as_str(), "");
-    }
-    (o, n)
+    buf.push_str(close);
 }
 
 #[cfg(test)]
@@ -433,6 +449,35 @@ mod tests {
         assert_eq!(d, "--- a/p.txt\n+++ b/p.txt\n@@ -1,2 +1,2 @@\n 第一行\n-全区上下提效率[- -]争先锋。\n+全区上下提效率争先锋。\n");
         let p = diff(place(input), &out, DiffStyle::Patch);
         assert!(p.contains("-全区上下提效率 争先锋。\n+全区上下提效率争先锋。\n"));
+    }
+
+    #[test]
+    fn diff_of_joined_lines_keeps_each_paragraph_against_its_own_lines() {
+        // Two paragraphs, each joined from two printed lines: a line diff
+        // would pair the blank lines and mark both paragraphs as replaced.
+        let input = "第一段上半\n下半。\n\n第二段上半\n下半。\n";
+        let output = "第一段上半下半。\n\n第二段上半下半。\n";
+        let nl = |from: usize| from + input[from..].find('\n').unwrap();
+        let (a, b) = (nl(0), nl(input.find("第二").unwrap()));
+        let join = |i: usize, o: usize| Change {
+            input: i..i + 1,
+            output: o..o,
+            edits: vec![Edit::fix(i..i + 1, "", "reflow", "join-line", 0.9, "test")],
+        };
+        let out = Outcome {
+            output: output.to_string(),
+            changes: vec![join(a, a), join(b, b - 1)],
+            ..Outcome::default()
+        };
+        let d = diff(place(input), &out, DiffStyle::Marked);
+        assert_eq!(
+            d,
+            "--- a/p.txt\n+++ b/p.txt\n@@ -1,5 +1,3 @@\n\
+             -第一段上半[-↵-]\n-下半。\n+第一段上半下半。\n \n\
+             -第二段上半[-↵-]\n-下半。\n+第二段上半下半。\n"
+        );
+        let p = diff(place(input), &out, DiffStyle::Patch);
+        assert!(p.contains("-第二段上半\n-下半。\n+第二段上半下半。\n"), "{p}");
     }
 
     #[test]

@@ -58,6 +58,47 @@ fn ocr_piece() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Applies a unified diff (`ocrfix --format patch`) to `input`, as `patch`
+/// would: hunks in order, context and removed lines checked against the input.
+fn apply_patch(input: &str, diff: &str) -> String {
+    let old: Vec<&str> = input.split_inclusive('\n').collect();
+    let mut out = String::new();
+    let mut at = 0; // next input line
+    let mut last_pushed = false; // the previous diff line wrote to `out`
+    for l in diff.split('\n').skip(2) {
+        if let Some(h) = l.strip_prefix("@@ -") {
+            let (a, rest) = h.split_once(',').unwrap();
+            let len: usize = rest.split_once(' ').unwrap().0.parse().unwrap();
+            let a: usize = a.parse().unwrap();
+            let start = if len == 0 { a } else { a - 1 };
+            for o in &old[at..start] {
+                out.push_str(o);
+            }
+            at = start;
+        } else if let Some(t) = l.strip_prefix(' ') {
+            assert_eq!(old[at].trim_end_matches('\n'), t, "context line");
+            out.push_str(t);
+            out.push('\n');
+            at += 1;
+            last_pushed = true;
+        } else if let Some(t) = l.strip_prefix('-') {
+            assert_eq!(old[at].trim_end_matches('\n'), t, "removed line");
+            at += 1;
+            last_pushed = false;
+        } else if let Some(t) = l.strip_prefix('+') {
+            out.push_str(t);
+            out.push('\n');
+            last_pushed = true;
+        } else if l.starts_with('\\') && last_pushed {
+            out.pop();
+        }
+    }
+    for o in &old[at..] {
+        out.push_str(o);
+    }
+    out
+}
+
 fn ocr_text() -> impl Strategy<Value = String> {
     prop::collection::vec(ocr_piece(), 0..60).prop_map(|v| v.concat())
 }
@@ -78,6 +119,16 @@ proptest! {
         for sug in &out.suggestions {
             prop_assert!(sug.input.end <= s.len() && s.is_char_boundary(sug.input.start));
         }
+    }
+
+    #[test]
+    fn patch_view_turns_input_into_output(s in ocr_text()) {
+        let out = pipeline().run(&s);
+        let place = ocrfix::report::Place { path: "p", input: &s, first_line: 0, offset: 0 };
+        let d = ocrfix::report::diff(place, &out, ocrfix::report::DiffStyle::Patch);
+        prop_assert_eq!(apply_patch(&s, &d), out.output.clone());
+        let marked = ocrfix::report::diff(place, &out, ocrfix::report::DiffStyle::Marked);
+        prop_assert_eq!(d.is_empty(), marked.lines().all(|l| l.starts_with("# suggestion")));
     }
 
     #[test]
@@ -228,6 +279,9 @@ proptest! {
     fn mutated_pages_rebuild_and_are_idempotent(s in mutated_page()) {
         let out = pipeline().run(&s);
         prop_assert_eq!(rebuild(&s, &out), out.output.clone());
+        let place = ocrfix::report::Place { path: "p", input: &s, first_line: 0, offset: 0 };
+        let d = ocrfix::report::diff(place, &out, ocrfix::report::DiffStyle::Patch);
+        prop_assert_eq!(apply_patch(&s, &d), out.output.clone());
         let twice = pipeline().run(&out.output);
         prop_assert_eq!(&twice.output, &out.output);
         prop_assert!(twice.changes.is_empty());
