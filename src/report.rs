@@ -477,7 +477,10 @@ mod tests {
              -第二段上半[-↵-]\n-下半。\n+第二段上半下半。\n"
         );
         let p = diff(place(input), &out, DiffStyle::Patch);
-        assert!(p.contains("-第二段上半\n-下半。\n+第二段上半下半。\n"), "{p}");
+        assert!(
+            p.contains("-第二段上半\n-下半。\n+第二段上半下半。\n"),
+            "{p}"
+        );
     }
 
     #[test]

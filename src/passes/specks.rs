@@ -35,7 +35,40 @@ const RULES: &[RuleInfo] = &[
         id: "margin-hyphen",
         about: "Removes an ASCII hyphen that starts a line before a Han character or ends a line after one: Chinese is never hyphenated, so it is a speck.",
     },
+    RuleInfo {
+        id: "hyphen-one",
+        about: "An ASCII hyphen at a line start or end right after 第 or 十 (across the line break) is the numeral 一 read short: 第-缕 → 第一缕, 三十-日 → 三十一日.",
+    },
 ];
+
+/// Characters after which a hyphen at a line edge is the numeral 一.
+fn before_one(c: char) -> bool {
+    matches!(c, '第' | '十')
+}
+
+/// The edit for a hyphen at `range` after `prev` (the character before it,
+/// across the line break).
+fn hyphen_edit(range: std::ops::Range<usize>, prev: Option<char>, start: bool) -> Edit {
+    let place = if start { "starting" } else { "ending" };
+    match prev.filter(|&c| before_one(c)) {
+        Some(c) => Edit::fix(
+            range,
+            "一",
+            ID,
+            "hyphen-one",
+            0.8,
+            format!("'-' {place} a line after '{c}': the numeral 一 read short"),
+        ),
+        None => Edit::fix(
+            range,
+            "",
+            ID,
+            "margin-hyphen",
+            0.8,
+            format!("'-' {place} a line, touching a Han character: a speck"),
+        ),
+    }
+}
 
 pub struct Specks;
 
@@ -43,36 +76,31 @@ pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
     Ok(Box::new(Specks))
 }
 
-/// A hyphen at either end of a printed line, touching Chinese text.
-fn hyphens(text: &str, at: usize, edits: &mut Vec<Edit>) {
+/// A hyphen at either end of a printed line, touching Chinese text;
+/// `prev` is the last character of the line before.
+fn hyphens(text: &str, at: usize, prev: Option<char>, edits: &mut Vec<Edit>) {
     // slice: cuts after leading or before trailing whitespace and one-byte
     // hyphens, so on character boundaries.
     let lead = text.len() - text.trim_start_matches(is_gap).len();
     let rest = &text[lead..];
     if let Some(after) = rest.strip_prefix('-') {
         if after.chars().next().is_some_and(is_han) {
-            edits.push(Edit::fix(
-                at + lead..at + lead + 1,
-                "",
-                ID,
-                "margin-hyphen",
-                0.8,
-                String::from("'-' starting a line before a Han character: a speck"),
-            ));
+            let prev = if lead == 0 { prev } else { None };
+            edits.push(hyphen_edit(at + lead..at + lead + 1, prev, true));
         }
     }
     let body = text.trim_end_matches(is_gap);
     if let Some(before) = body.strip_suffix('-') {
         let kept = before.trim_end_matches(is_gap);
-        if kept.chars().next_back().is_some_and(is_han) && body.len() > lead + 1 {
-            edits.push(Edit::fix(
-                at + kept.len()..at + body.len(),
-                "",
-                ID,
-                "margin-hyphen",
-                0.8,
-                String::from("'-' ending a line after a Han character: a speck"),
-            ));
+        let last = kept.chars().next_back();
+        if last.is_some_and(is_han) && body.len() > lead + 1 {
+            // Tight against 第 or 十 it is the numeral; after a gap, a speck.
+            let prev = if kept.len() == before.len() {
+                last
+            } else {
+                None
+            };
+            edits.push(hyphen_edit(at + kept.len()..at + body.len(), prev, false));
         }
     }
 }
@@ -96,15 +124,22 @@ impl Pass for Specks {
         if !doc.text.chars().any(is_han) {
             return edits;
         }
+        let mut prev_end: Option<(usize, char)> = None;
         for line in &doc.lines {
             if line.kind != LineKind::Text {
+                prev_end = None;
                 continue;
             }
             // slice: a line range of `doc` (see `Document`); the cuts below
             // are at ends of ASCII or whitespace characters found by
             // `trim_end_matches`, so on character boundaries.
             let text = &doc.text[line.range.clone()];
-            hyphens(text, line.range.start, &mut edits);
+            // The line before, if it ends right at this one's line break.
+            let prev = prev_end
+                .filter(|&(end, _)| doc.text.get(end..line.range.start) == Some("\n"))
+                .map(|(_, c)| c);
+            prev_end = text.chars().next_back().map(|c| (line.range.end, c));
+            hyphens(text, line.range.start, prev, &mut edits);
             let body = text.trim_end_matches(is_gap);
             let Some(mark) = body
                 .chars()
@@ -158,6 +193,14 @@ mod tests {
             ("面临着死亡的 -\n威胁", "面临着死亡的\n威胁"),
             ("- 列表项\ninter-\nnational", "- 列表项\ninter-\nnational"),
             ("-5℃", "-5℃"),
+            // After 第 or 十 the hyphen is the numeral 一, across the break too.
+            ("迎着新世纪第\n-缕阳光", "迎着新世纪第\n一缕阳光"),
+            ("十二月三十\n-日在全国", "十二月三十\n一日在全国"),
+            ("募集资金不少于十-\n亿元", "募集资金不少于十一\n亿元"),
+            // Apart from it by a gap, or after another character: a speck.
+            ("不少于十 -\n亿元", "不少于十\n亿元"),
+            ("第二次\n-第一章", "第二次\n第一章"),
+            ("第\n\n-缕阳光", "第\n\n缕阳光"),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
