@@ -15,6 +15,11 @@
 //! After a number or a Latin word a spaced comma is ordinary typing
 //! (`6.16 ,`), so it stays there. This pass runs before `reflow`, while the
 //! printed lines are still lines.
+//!
+//! The small centred dot of a transliterated name (诺罗敦·拉那烈) is a speck
+//! to the OCR too: Tesseract reads it as `.`, `:` or `'`, which `punct` would
+//! delete or widen to `：`. Between two characters of transliteration it is
+//! put back as `·` first.
 
 use super::{Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_gap;
@@ -39,7 +44,47 @@ const RULES: &[RuleInfo] = &[
         id: "hyphen-one",
         about: "An ASCII hyphen at a line start or end right after 第 or 十 (across the line break) is the numeral 一 read short: 第-缕 → 第一缕, 三十-日 → 三十一日.",
     },
+    RuleInfo {
+        id: "name-dot",
+        about: "An ASCII '.', ':' or ' between two characters of a transliterated name (both sides spelled with transliteration characters) is the name's middle dot: 诺罗敦.拉那烈 → 诺罗敦·拉那烈.",
+    },
 ];
+
+/// Characters common in transliterated foreign names, listed by hand for
+/// this rule (the standard reference for such spellings is Xinhua's
+/// 世界人名翻译大辞典). Ordinary words rarely have one on each side of a dot.
+const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦保贝本比彼毕波伯博布查达戴丹德迪蒂丁杜敦多厄恩尔法菲费芬弗福盖冈戈格哈豪赫亨胡霍基吉加贾杰捷卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷里利莉琳卢鲁伦罗洛马玛迈麦曼芒梅蒙米密摩莫默姆穆纳娜奈尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐乔切琼丘萨塞桑瑟森沙莎什舍施舒斯苏索塔泰坦汤特滕提廷图托瓦旺威韦维温沃乌希谢辛休雅亚扬耶伊尤泽扎詹兹佐";
+
+fn transliteration(c: char) -> bool {
+    TRANSLITERATION.contains(c)
+}
+
+/// Middle dots of names read as ASCII marks in `text` (a line at `at`).
+fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, m)) in chars.iter().enumerate() {
+        if !matches!(m, '.' | ':' | '\'') || k < 1 {
+            continue;
+        }
+        let get = |j: usize| chars.get(j).map(|&(_, c)| c);
+        let (Some(a), Some(b)) = (get(k - 1), get(k + 1)) else {
+            continue;
+        };
+        // Both neighbours spell a name, and one of them a longer one.
+        let outer = k >= 2 && get(k - 2).is_some_and(transliteration)
+            || get(k + 2).is_some_and(transliteration);
+        if transliteration(a) && transliteration(b) && outer {
+            edits.push(Edit::fix(
+                at + i..at + i + 1,
+                "·",
+                ID,
+                "name-dot",
+                0.8,
+                format!("'{m}' inside the transliterated name …{a}{m}{b}…: its middle dot"),
+            ));
+        }
+    }
+}
 
 /// Characters after which a hyphen at a line edge is the numeral 一.
 fn before_one(c: char) -> bool {
@@ -111,7 +156,7 @@ impl Pass for Specks {
     }
 
     fn about(&self) -> &'static str {
-        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end."
+        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end; restores the middle dot of a transliterated name read as '.', ':' or '."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {
@@ -140,6 +185,7 @@ impl Pass for Specks {
                 .map(|(_, c)| c);
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
             hyphens(text, line.range.start, prev, &mut edits);
+            name_dots(text, line.range.start, &mut edits);
             let body = text.trim_end_matches(is_gap);
             let Some(mark) = body
                 .chars()
@@ -201,6 +247,14 @@ mod tests {
             ("不少于十 -\n亿元", "不少于十\n亿元"),
             ("第二次\n-第一章", "第二次\n第一章"),
             ("第\n\n-缕阳光", "第\n\n缕阳光"),
+            // The middle dot of a transliterated name.
+            ("议长诺罗敦.拉那烈、首相", "议长诺罗敦·拉那烈、首相"),
+            ("作家谢尔盖:米哈尔科夫", "作家谢尔盖·米哈尔科夫"),
+            ("领导人菲德尔'卡斯特罗", "领导人菲德尔·卡斯特罗"),
+            // Not a name: ordinary characters on one side.
+            ("发展阶段:面对新世纪", "发展阶段:面对新世纪"),
+            ("把握重点.条实", "把握重点.条实"),
+            ("Mr.Smith 说", "Mr.Smith 说"),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
