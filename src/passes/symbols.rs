@@ -22,6 +22,22 @@
 //! `@` or `@@`. An `@` that starts a line or follows a sentence end, before
 //! a digit or a Han character, is that bullet (e-mail addresses are
 //! protected spans and never get here).
+//!
+//! RapidOCR reads the semicolon `；` as the colon `：`. A colon introduces
+//! (说：, 如下：, 包括：); a semicolon separates parallel clauses, each of
+//! them often with a comma inside. A `：` in a sentence that already has a
+//! `：` or `；`, closing a segment with a comma in it, and not after a word
+//! that introduces, is such a separator:
+//!
+//! ```text
+//! 担任排级职务的，应当经过院校培训：担任团级职务的，…：…
+//!                                ↓
+//! 担任排级职务的，应当经过院校培训；担任团级职务的，…；…
+//! ```
+//!
+//! In the dev corpus gold pages, 43 of 44 marks after a `：`/`；` are `；`
+//! (the other follows 倡议, which introduces), and 30 of 31 before a
+//! parallel segment (the other follows 分了三类).
 
 use super::{Options, Pass, RuleInfo};
 use crate::chars::{is_alnum, is_cjk, is_closing, is_han, is_sentence_end};
@@ -40,6 +56,10 @@ const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "bullet",
         about: "`@` or `@@` at a line start or after a sentence end, before a digit or Han character, is the bullet ●.",
+    },
+    RuleInfo {
+        id: "semicolon",
+        about: "A '：' in a sentence that already has a '：' or '；', after a segment with a '，' in it and not after an introducing word (说, 如下, 包括, 倡议…), nor before a quote, bracket or digit, is a misread '；'.",
     },
     RuleInfo {
         id: "range-dash",
@@ -100,13 +120,70 @@ fn bullets(doc: &Document, text: &str, at: usize, edits: &mut Vec<Edit>) {
     }
 }
 
+/// Last characters of words that introduce what follows a colon: 说,
+/// 表示, 指出, 强调, 认为, 如下, 包括, 倡议, 规定, 要求, 介绍, 呼吁, 宣布,
+/// 分别为, 修改为, 写道, 问, 答, 称, 是, 有, 即, 如, 曰, 看到了, 分为三类.
+fn introduces(c: char) -> bool {
+    "说道示出调为下括议定求绍吁布问答称是有即如曰云言述写讲知明告醒望信到题点项条款了类种"
+        .contains(c)
+}
+
+/// Whether the next segment of `rest` has a comma and ends with `：` or
+/// `；` in the same sentence: a second clause parallel to the one before.
+fn parallel_follows(rest: &str) -> bool {
+    let Some(end) = rest.find(['：', '；', '。', '！', '？']) else {
+        return false;
+    };
+    // slice: `end` is the start of the character found.
+    let (seg, mark) = (&rest[..end], &rest[end..]);
+    seg.contains('，') && (mark.starts_with('：') || mark.starts_with('；'))
+}
+
+/// Colons that separate parallel clauses: misread semicolons.
+fn semicolons(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    // A '：' or '；' earlier in this sentence; a '，' since the last mark.
+    let (mut marked, mut comma) = (false, false);
+    let mut prev: Option<char> = None;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        match c {
+            '。' | '！' | '？' => (marked, comma) = (false, false),
+            '，' => comma = true,
+            '；' => (marked, comma) = (true, false),
+            '：' => {
+                let next = it.peek().map(|&(_, n)| n);
+                // slice: after the one-character mark at `i`.
+                let separates = (marked || parallel_follows(&text[i + c.len_utf8()..]))
+                    && comma
+                    && prev.is_some_and(|p| is_han(p) && !introduces(p))
+                    && next.is_some_and(is_han);
+                if separates {
+                    edits.push(Edit::fix(
+                        at + i..at + i + c.len_utf8(),
+                        "；",
+                        ID,
+                        "semicolon",
+                        0.8,
+                        "'：' ending a clause with a comma, in a sentence that already has '：' or '；', after no introducing word: a misread '；'",
+                    ));
+                }
+                (marked, comma) = (true, false);
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            prev = Some(c);
+        }
+    }
+}
+
 impl Pass for Symbols {
     fn id(&self) -> &'static str {
         ID
     }
 
     fn about(&self) -> &'static str {
-        "Writes the dashes OCR read as 一 (`一一一` → `———`, `4一6级` → `4—6级`) and the bullet read as @ (`@@2月` → `●2月`)."
+        "Writes the dashes OCR read as 一 (`一一一` → `———`, `4一6级` → `4—6级`), the bullet read as @ (`@@2月` → `●2月`), and the semicolon read as a colon between parallel clauses."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {
@@ -123,6 +200,9 @@ impl Pass for Symbols {
             let text = &doc.text[line.range.clone()];
             if text.contains('@') && text.chars().any(is_han) {
                 bullets(doc, text, line.range.start, &mut edits);
+            }
+            if text.contains('：') {
+                semicolons(text, line.range.start, &mut edits);
             }
             if !text.contains('一') {
                 continue;
@@ -225,6 +305,32 @@ mod tests {
             ("公布如下：@@2月2日，会议", "公布如下：●2月2日，会议"),
             ("@适应社会需要。@@6月28日", "●适应社会需要。●6月28日"),
             ("联系user@example.com或@某人", "联系user@example.com或@某人"),
+            // A colon between parallel clauses is a semicolon.
+            (
+                "军官的最高年龄：担任排级职务的，三十岁：担任连级职务的，三十五岁。",
+                "军官的最高年龄：担任排级职务的，三十岁；担任连级职务的，三十五岁。",
+            ),
+            (
+                "他说：在巴黎，我们看到了：各种灯饰如同火树",
+                "他说：在巴黎，我们看到了：各种灯饰如同火树",
+            ),
+            // Introducing words, quotes, digits and a new sentence keep it.
+            (
+                "会上宣布：在全国，向青少年发出倡议：从我做起",
+                "会上宣布：在全国，向青少年发出倡议：从我做起",
+            ),
+            ("规定如下：一，二：“第三条", "规定如下：一，二：“第三条"),
+            ("时间：上午，开始于：10时", "时间：上午，开始于：10时"),
+            ("标准：一。二，三：四", "标准：一。二，三：四"),
+            // The first of a series: the next clause is built the same.
+            (
+                "对于国家明令关停的，在年底前关停：对于其他企业，限期治理；",
+                "对于国家明令关停的，在年底前关停；对于其他企业，限期治理；",
+            ),
+            (
+                "将企业分了三类：对于国家明令关停的，在年底前关停；",
+                "将企业分了三类：对于国家明令关停的，在年底前关停；",
+            ),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
