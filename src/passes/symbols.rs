@@ -122,9 +122,10 @@ fn bullets(doc: &Document, text: &str, at: usize, edits: &mut Vec<Edit>) {
 
 /// Last characters of words that introduce what follows a colon: 说,
 /// 表示, 指出, 强调, 认为, 如下, 包括, 倡议, 规定, 要求, 介绍, 呼吁, 宣布,
-/// 分别为, 修改为, 写道, 问, 答, 称, 是, 有, 即, 如, 曰, 看到了, 分为三类.
+/// 分别为, 修改为, 写道, 问, 答, 称, 是, 有, 即, 如, 曰, 看到了, 分为三类;
+/// and of labels: 主持人, 记者, 嘉宾, 编辑, 地址, 时间, 电话, 来源, 摄影.
 fn introduces(c: char) -> bool {
-    "说道示出调为下括议定求绍吁布问答称是有即如曰云言述写讲知明告醒望信到题点项条款了类种"
+    "说道示出调为下括议定求绍吁布问答称是有即如曰云言述写讲知明告醒望信到题点项条款了类种人员者宾编辑址间话码源名持演摄稿"
         .contains(c)
 }
 
@@ -143,17 +144,32 @@ fn parallel_follows(rest: &str) -> bool {
 fn semicolons(text: &str, at: usize, edits: &mut Vec<Edit>) {
     // A '：' or '；' earlier in this sentence; a '，' since the last mark.
     let (mut marked, mut comma) = (false, false);
+    // Characters since the last of ：；。！？.
+    let mut seg = 0usize;
     let mut prev: Option<char> = None;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         match c {
-            '。' | '！' | '？' => (marked, comma) = (false, false),
-            '，' => comma = true,
-            '；' => (marked, comma) = (true, false),
+            '。' | '！' | '？' => (marked, comma, seg) = (false, false, 0),
+            '，' => {
+                comma = true;
+                seg += 1;
+            }
+            '；' => (marked, comma, seg) = (true, false, 0),
             '：' => {
                 let next = it.peek().map(|&(_, n)| n);
                 // slice: after the one-character mark at `i`.
-                let separates = (marked || parallel_follows(&text[i + c.len_utf8()..]))
+                let rest = &text[i + c.len_utf8()..];
+                // A label's value is short (编辑：石晶，美编：王涛); a clause is not.
+                let clause = rest
+                    .chars()
+                    .take_while(|&n| !"，；：。！？、".contains(n))
+                    .count()
+                    >= 4;
+                // Clauses run long: a field list's segments (中心，统筹) do not.
+                let separates = (marked || parallel_follows(rest))
+                    && clause
+                    && seg >= 9
                     && comma
                     && prev.is_some_and(|p| is_han(p) && !introduces(p))
                     && next.is_some_and(is_han);
@@ -167,8 +183,9 @@ fn semicolons(text: &str, at: usize, edits: &mut Vec<Edit>) {
                         "'：' ending a clause with a comma, in a sentence that already has '：' or '；', after no introducing word: a misread '；'",
                     ));
                 }
-                (marked, comma) = (true, false);
+                (marked, comma, seg) = (true, false, 0);
             }
+            c if !c.is_whitespace() => seg += 1,
             _ => {}
         }
         if !c.is_whitespace() {
@@ -321,6 +338,19 @@ mod tests {
             ),
             ("规定如下：一，二：“第三条", "规定如下：一，二：“第三条"),
             ("时间：上午，开始于：10时", "时间：上午，开始于：10时"),
+            // Labels and their values.
+            (
+                "编辑：石晶，美编：王涛，校对：杜蕾",
+                "编辑：石晶，美编：王涛，校对：杜蕾",
+            ),
+            (
+                "主持人：张三，嘉宾：李四、王五",
+                "主持人：张三，嘉宾：李四、王五",
+            ),
+            (
+                "出品：中心，统筹：王大明同志",
+                "出品：中心，统筹：王大明同志",
+            ),
             ("标准：一。二，三：四", "标准：一。二，三：四"),
             // The first of a series: the next clause is built the same.
             (
