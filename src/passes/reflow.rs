@@ -357,8 +357,11 @@ impl Reflow {
                     }
                     continue;
                 }
+                // A byline is spaced on purpose (its stray spaces inside a
+                // word are the spaces pass's), never cut into printed lines.
+                let byline = || self.is_byline(&text[line.range.clone()]);
                 let pieces = match seg_w {
-                    Some(w) => {
+                    Some(w) if !byline() => {
                         let segs = segments(text, line.range.clone());
                         let fits = segs.len() >= 3 && {
                             let inner = &segs[..segs.len() - 1];
@@ -382,7 +385,7 @@ impl Reflow {
                             vec![line.range.clone()]
                         }
                     }
-                    None => vec![line.range.clone()],
+                    _ => vec![line.range.clone()],
                 };
                 let run = cur.get_or_insert_with(|| Run {
                     lines: Vec::new(),
@@ -1289,6 +1292,12 @@ mod tests {
         // printed lines: they stay as they are, apart from the text.
         let tail = "大众日报记者 赵志斌 通讯员 王小明 李华 报道\n\n2023年1月30日 星期一 编辑 石晶 美编 王涛 校对 杜蕾\n";
         let input = format!("{MD_BLOCK}\n\n{MD_BLOCK}\n\n{MD_BLOCK}\n\n{tail}");
+        let out = fix(&input);
+        assert!(out.ends_with(&format!("看看报纸。\n\n{tail}")), "{out}");
+        // A byline with a stray space in a word (the sample page's 中 心) is
+        // not cut into printed lines either: the name stays with its title.
+        let tail = "大众日报淄博融媒体中 心记者 **赵志斌** \n";
+        let input = format!("{MD_BLOCK}\n\n{MD_BLOCK}\n\n{tail}");
         let out = fix(&input);
         assert!(out.ends_with(&format!("看看报纸。\n\n{tail}")), "{out}");
     }
