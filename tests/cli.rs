@@ -395,3 +395,34 @@ fn single_file_prints_corrected_text() {
     fs::write(&f, RAW).unwrap();
     ocrfix().arg(&f).assert().success().stdout(FIXED);
 }
+
+/// Standard input of several chunks (a chunk ends at a blank line after
+/// 1 MiB) is fixed in parallel batches: every thread count writes the same
+/// bytes, in input order, and so does the JSON report.
+#[test]
+fn stdin_output_is_identical_for_any_thread_count() {
+    let mut input = String::new();
+    let mut n = 0;
+    while input.len() < 3 << 20 {
+        n += 1;
+        input.push_str(&format!("第{n}段，{RAW}\n", RAW = RAW.trim_end()));
+        input.push('\n');
+    }
+    let run = |args: &[&str]| {
+        let out = ocrfix()
+            .args(args)
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = run(&["-j", "1"]);
+    assert_eq!(one, run(&["-j", "2"]));
+    assert_eq!(one, run(&["-j", "4"]));
+    let text = String::from_utf8(one).unwrap();
+    assert!(text.starts_with("第1段，动员全区上下提效率争先锋"));
+    assert!(text.ends_with(&format!("第{n}段，{}\n\n", FIXED.trim_end())));
+    let json = run(&["-j", "1", "--format", "json"]);
+    assert_eq!(json, run(&["-j", "3", "--format", "json"]));
+}

@@ -56,9 +56,10 @@ stream() {
 }
 
 # stdin throughput and peak RSS of one run over a stream of $1 MB.
+# $2: worker threads (default 1).
 stdin_run() {
   local size=$(( ($1 * 1000000 + round - 1) / round * round ))
-  stream "$1" | /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$bin" > /dev/null
+  stream "$1" | /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$bin" -j "${2:-1}" > /dev/null
   read -r secs rss user sys < "$tmp/time"
   awk -v s="$size" -v t="$secs" -v r="$rss" -v c="$(awk -v u="$user" -v y="$sys" 'BEGIN{print u+y}')" \
     'BEGIN{printf "%.1f MB/s (%.1f s; %.1f MB/s of CPU time), peak RSS %.0f MiB", s/1e6/t, t, s/1e6/c, r/1024}'
@@ -79,6 +80,10 @@ echo "== stdin, $mb MB of OCR pages"
 small=$(stdin_run "$mb")
 echo "$small"
 rows+=("| stdin, $(stream_mb "$mb") MB of OCR pages | $small |")
+echo "== stdin, $mb MB of OCR pages, -j 2 (chunks fixed in parallel)"
+small2=$(stdin_run "$mb" 2)
+echo "$small2"
+rows+=("| stdin, $(stream_mb "$mb") MB of OCR pages, \`-j 2\` | $small2 |")
 if [ "$big" != 0 ]; then
   echo "== stdin, $big MB of OCR pages (streamed)"
   large=$(stdin_run "$big")

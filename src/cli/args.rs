@@ -99,7 +99,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Colour,
 
-    /// Worker threads for folders (default: all cores).
+    /// Worker threads for folders and standard input (default: all cores).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 

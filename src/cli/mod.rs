@@ -191,6 +191,10 @@ fn run_inner(args: &Args) -> Result<u8> {
     run_paths(args, &pipeline, &view)
 }
 
+/// Chunks of standard input in flight at once: enough to keep the worker
+/// threads busy, few enough that memory stays flat in the input size.
+const STDIN_BATCH_MAX: usize = 4;
+
 fn run_stdin(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
     let stdin = std::io::stdin();
     let mut reader = ChunkReader::new(stdin.lock(), args.encoding);
@@ -198,30 +202,52 @@ fn run_stdin(args: &Args, pipeline: &Pipeline, view: &View) -> Result<u8> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut result = FileResult::default();
     let mut first = true;
-    loop {
-        let chunk = match reader.next_chunk() {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => {
-                result.error = Some(format!("<stdin>: {e:#}"));
-                break;
+    // Chunks end at blank lines and are fixed independently, so a batch of
+    // them runs in parallel and is written in order: the output is the same
+    // whatever the thread count. A one-chunk input (a line piped in) never
+    // starts the worker threads.
+    let batch_max = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, STDIN_BATCH_MAX);
+    let mut done = false;
+    while !done {
+        let mut batch = Vec::with_capacity(batch_max);
+        while batch.len() < batch_max {
+            match reader.next_chunk() {
+                Ok(Some(c)) => batch.push(c),
+                Ok(None) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    result.error = Some(format!("<stdin>: {e:#}"));
+                    done = true;
+                    break;
+                }
             }
+        }
+        let outcomes: Vec<_> = if batch.len() > 1 {
+            batch.par_iter().map(|c| pipeline.run(&c.text)).collect()
+        } else {
+            batch.iter().map(|c| pipeline.run(&c.text)).collect()
         };
-        let outcome = pipeline.run(&chunk.text);
-        result.count(&outcome);
-        let place = Place {
-            path: "<stdin>",
-            input: &chunk.text,
-            first_line: chunk.first_line,
-            offset: chunk.offset,
-        };
-        let text = view.render(place, &outcome, reader.framing, first);
-        first = false;
-        if let Err(e) = out.write_all(text.as_bytes()) {
-            if is_broken_pipe(&e) {
-                return Ok(OK);
+        for (chunk, outcome) in batch.iter().zip(&outcomes) {
+            result.count(outcome);
+            let place = Place {
+                path: "<stdin>",
+                input: &chunk.text,
+                first_line: chunk.first_line,
+                offset: chunk.offset,
+            };
+            let text = view.render(place, outcome, reader.framing, first);
+            first = false;
+            if let Err(e) = out.write_all(text.as_bytes()) {
+                if is_broken_pipe(&e) {
+                    return Ok(OK);
+                }
+                return Err(e).context("cannot write to standard output");
             }
-            return Err(e).context("cannot write to standard output");
         }
     }
     match out.flush() {
