@@ -150,9 +150,15 @@ fn segments(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
         if c == ' ' {
             let prev = k.checked_sub(1).map(|p| chars[p].1);
             let next = chars.get(k + 1).map(|p| p.1);
-            // A single space with Chinese on at least one side: a joint candidate.
+            // A single space with Chinese on at least one side: a joint
+            // candidate. So is one after a half-width ')' closing Chinese
+            // text (a credit, `摄) 2、…`) or before a numbered item (`2、`).
+            let cjk_at = |j: usize| chars.get(j).is_some_and(|q| is_cjk(q.1));
+            let closes_cjk = prev == Some(')') && k >= 2 && cjk_at(k - 2);
+            let item = next.is_some_and(|n| n.is_ascii_digit())
+                && chars.get(k + 2).is_some_and(|q| q.1 == '、');
             if let (Some(p), Some(n)) = (prev, next) {
-                if p != ' ' && n != ' ' && (is_cjk(p) || is_cjk(n)) {
+                if p != ' ' && n != ' ' && (is_cjk(p) || is_cjk(n) || closes_cjk || item) {
                     out.push(r.start + start..r.start + i);
                     start = i + 1;
                 }
@@ -596,6 +602,20 @@ fn news_lead(s: &str) -> Option<(&str, bool)> {
     Some((c.get(0)?.as_str(), c.get(1).is_some()))
 }
 
+/// Whether `a` leaves a bracket open (`（新华社`) that `b` closes within a
+/// few characters (`记者徐显辉摄）`): a paragraph never ends inside one.
+fn open_bracket_closes_in(a: &str, b: &str) -> bool {
+    let open = a.rfind(['（', '(']);
+    let closed = a.rfind(['）', ')']);
+    if open.is_none() || closed > open {
+        return false;
+    }
+    b.chars()
+        .take(16)
+        .take_while(|&c| !matches!(c, '（' | '('))
+        .any(|c| matches!(c, '）' | ')'))
+}
+
 /// Inside a run: join line `i` to line `i + 1`, or start a paragraph.
 fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
     // index: the caller passes `i + 1 < lines.len()`; `i - 1` only for `i > 0`.
@@ -612,6 +632,13 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 );
             }
         }
+    }
+    if open_bracket_closes_in(sa, sb) {
+        return Decision::Join(
+            "join-line",
+            0.9,
+            "the line leaves a bracket open that the next line closes".into(),
+        );
     }
     if let Some(ch) = starts_continuation(sb) {
         return Decision::Join(
@@ -1277,6 +1304,35 @@ mod tests {
 
     /// A converter's page: every printed line of a block joined by a space.
     const MD_BLOCK: &str = "今年春天，我们走访了 山区的许多村庄，看到农民 的生活发生了很大变化，大 家都说如今日子越过越好。 村里建起了一座新的图 书室，孩子们放学以后常常 来这里读书写字，老人们也 喜欢来看看报纸。";
+
+    #[test]
+    fn converter_spaces_after_a_credit_and_before_an_item_are_joints() {
+        let seg = |s: &str| -> Vec<String> {
+            super::segments(s, 0..s.len())
+                .into_iter()
+                .map(|r| s[r].to_string())
+                .collect()
+        };
+        assert_eq!(seg("者王长山摄) 2、2000年"), ["者王长山摄)", "2、2000年"]);
+        assert_eq!(seg("来到了 2、3个村"), ["来到了", "2、3个村"]);
+        // Latin text and figures keep their spaces.
+        assert_eq!(seg("see (a) 2 b"), ["see (a) 2 b"]);
+        assert_eq!(seg("增长了 12.5%"), ["增长了", "12.5%"]);
+    }
+
+    #[test]
+    fn a_bracket_the_next_line_closes_is_never_a_paragraph_end() {
+        assert!(super::open_bracket_closes_in(
+            "共同迎接新世纪的到来。（新华社",
+            "记者徐显辉摄）"
+        ));
+        assert!(!super::open_bracket_closes_in("（新华社记者摄）", "记者"));
+        assert!(!super::open_bracket_closes_in("到来。", "（二）担任"));
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n（新华社\n记者摄）村里建起了一座新的图\n",
+        ));
+        assert!(out.contains("（新华社记者摄）村里"), "{out}");
+    }
 
     #[test]
     fn converter_joined_list_block_is_split_into_items() {
