@@ -141,6 +141,11 @@ struct Pairs {
 /// walk stops at one, see [`PrefixWords::step`]).
 struct Trie {
     edges: FxHashMap<u64, TrieStep>,
+    /// The root's edges for the CJK ideographs, by code point from
+    /// `CJK.start()` ([`TrieStep::NONE`] where no word starts): every walk
+    /// takes one, and an array cell costs less than a probe of the large
+    /// table. The other root edges are in `edges`.
+    root_cjk: Box<[TrieStep]>,
 }
 
 /// Where an edge of the [`Trie`] leads: the node after it
@@ -152,6 +157,18 @@ struct TrieStep {
     freq: u32,
 }
 
+impl TrieStep {
+    /// No edge: a real edge leads on or ends a word (see [`Trie::insert`]).
+    const NONE: TrieStep = TrieStep {
+        node: TRIE_LEAF,
+        freq: 0,
+    };
+
+    fn is_none(self) -> bool {
+        self.node == TRIE_LEAF && self.freq == 0
+    }
+}
+
 const TRIE_ROOT: u32 = 0;
 const TRIE_LEAF: u32 = u32::MAX;
 
@@ -160,6 +177,36 @@ fn edge_key(node: u32, c: char) -> u64 {
 }
 
 impl Trie {
+    fn with_capacity(edges: usize) -> Trie {
+        let cells = *CJK.end() as usize - *CJK.start() as usize + 1;
+        Trie {
+            edges: FxHashMap::with_capacity_and_hasher(edges, Default::default()),
+            root_cjk: vec![TrieStep::NONE; cells].into_boxed_slice(),
+        }
+    }
+
+    /// The edge `c` from `node`, if there is one.
+    #[inline]
+    fn get(&self, node: u32, c: char) -> Option<TrieStep> {
+        if node == TRIE_ROOT && CJK.contains(&c) {
+            // index: `root_cjk` has a cell per `CJK` character.
+            let step = self.root_cjk[c as usize - *CJK.start() as usize];
+            return (!step.is_none()).then_some(step);
+        }
+        self.edges.get(&edge_key(node, c)).copied()
+    }
+
+    /// The cell for edge `c` from `node`, made empty if new.
+    fn entry(&mut self, node: u32, c: char) -> &mut TrieStep {
+        if node == TRIE_ROOT && CJK.contains(&c) {
+            // index: as in `get`.
+            return &mut self.root_cjk[c as usize - *CJK.start() as usize];
+        }
+        self.edges
+            .entry(edge_key(node, c))
+            .or_insert(TrieStep::NONE)
+    }
+
     /// Adds `word` with `freq`; false if the table cannot hold it.
     fn insert(&mut self, next_node: &mut u32, word: &str, freq: u64) -> bool {
         let Ok(freq) = u32::try_from(freq) else {
@@ -171,10 +218,7 @@ impl Trie {
         let mut node = TRIE_ROOT;
         let mut it = word.chars().peekable();
         while let Some(c) = it.next() {
-            let step = self.edges.entry(edge_key(node, c)).or_insert(TrieStep {
-                node: TRIE_LEAF,
-                freq: 0,
-            });
+            let step = self.entry(node, c);
             if it.peek().is_none() {
                 step.freq = freq;
                 break;
@@ -418,10 +462,12 @@ impl Lexicon {
 
     fn build_pairs(&self) -> Pairs {
         use fst::{IntoStreamer, Streamer};
-        let mut inner = FxHashSet::default();
-        let mut trie = Some(Trie {
-            edges: FxHashMap::default(),
-        });
+        // Sized for the embedded map up front (about 0.9 pairs and 1.4
+        // trie edges per word), so that the tables are not rehashed as
+        // they grow.
+        let words = usize::try_from(self.fst_words).unwrap_or(0);
+        let mut inner = FxHashSet::with_capacity_and_hasher(words, Default::default());
+        let mut trie = Some(Trie::with_capacity(words + words / 2));
         let mut next_node = TRIE_ROOT + 1;
         let mut stream = self.fst.stream().into_stream();
         while let Some((key, out)) = stream.next() {
@@ -630,7 +676,7 @@ impl Lexicon {
             if c.is_control() {
                 return;
             }
-            let Some(step) = trie.edges.get(&edge_key(node, c)) else {
+            let Some(step) = trie.get(node, c) else {
                 return;
             };
             if step.freq > 0 {
@@ -824,7 +870,7 @@ impl PrefixWords<'_> {
         if let Some(trie) = self.trie {
             // Trie node numbers are below `TRIE_LEAF`, a `u32`.
             let node = u32::try_from(addr).unwrap_or(TRIE_LEAF);
-            let Some(step) = trie.edges.get(&edge_key(node, c)) else {
+            let Some(step) = trie.get(node, c) else {
                 self.addr = None;
                 return None;
             };
