@@ -134,7 +134,14 @@ struct Pairs {
     /// nodes (one per UTF-8 byte). None if the map holds a frequency the
     /// table cannot (0, or above `u32::MAX`): walks then use the map.
     trie: Option<Trie>,
+    /// `(f as f64).ln()` for every `f` below [`LN_TABLE`], the frequencies
+    /// most words have: a walk looks a word's logarithm up instead of
+    /// computing it again (the same value, so the same scores).
+    ln_freq: Box<[f64]>,
 }
+
+/// Size of [`Pairs::ln_freq`] (128 KiB).
+const LN_TABLE: usize = 1 << 14;
 
 /// A character trie of the map's words: edge `(node, char)` → [`TrieStep`].
 /// Node 0 is the root. Words holding a control character are left out (a
@@ -497,7 +504,12 @@ impl Lexicon {
                 prev = c;
             }
         }
-        Pairs { inner, trie }
+        let ln_freq = (0..LN_TABLE).map(|f| (f as f64).ln()).collect();
+        Pairs {
+            inner,
+            trie,
+            ln_freq,
+        }
     }
 
     /// False only if no word of two or more characters has `a` directly
@@ -653,22 +665,26 @@ impl Lexicon {
         }
     }
 
-    /// Calls `f(len, freq)` for each of `prefix_words(chars, start, ∞)`, in
-    /// the same order. With the trie and no overlay word starting here, the
-    /// walk runs inline: one hash lookup per character and no iterator.
+    /// Calls `f(len, freq, ln freq)` for each of `prefix_words(chars,
+    /// start, ∞)`, in the same order. With the trie and no overlay word
+    /// starting here, the walk runs inline: one hash lookup per character
+    /// and no iterator, and the logarithm of a frequency below
+    /// [`LN_TABLE`] is looked up.
     #[inline]
-    fn each_prefix_word(&self, chars: &[char], start: usize, mut f: impl FnMut(usize, u64)) {
-        let trie = self.pairs.get().and_then(|p| p.trie.as_ref());
+    fn each_prefix_word(&self, chars: &[char], start: usize, mut f: impl FnMut(usize, u64, f64)) {
+        let pairs = self.pairs.get();
+        let trie = pairs.and_then(|p| p.trie.as_ref());
         let overlay_here = !self.overlay.is_empty()
             && chars
                 .get(start)
                 .is_some_and(|c| self.overlay_first.contains(c));
         let Some(trie) = trie.filter(|_| !overlay_here) else {
             for (len, freq) in self.prefix_words(chars, start, chars.len()) {
-                f(len, freq);
+                f(len, freq, (freq as f64).ln());
             }
             return;
         };
+        let ln_table = pairs.map_or(&[][..], |p| &p.ln_freq);
         // slice: `start <= chars.len()` or the loop is empty.
         let mut node = TRIE_ROOT;
         for (k, &c) in chars.get(start..).unwrap_or(&[]).iter().enumerate() {
@@ -680,7 +696,13 @@ impl Lexicon {
                 return;
             };
             if step.freq > 0 {
-                f(k + 1, u64::from(step.freq));
+                let freq = u64::from(step.freq);
+                let ln = usize::try_from(step.freq)
+                    .ok()
+                    .and_then(|i| ln_table.get(i))
+                    .copied()
+                    .unwrap_or_else(|| (freq as f64).ln());
+                f(k + 1, freq, ln);
             }
             if step.node == TRIE_LEAF {
                 return;
@@ -702,11 +724,12 @@ impl Lexicon {
             // A single character always has a way through: as a word if it
             // is one (found below, and always above the floor), else here.
             let mut best = (self.unknown + route[i + 1].0, 1u32, 0u64);
-            self.each_prefix_word(chars, i, |len, freq| {
+            self.each_prefix_word(chars, i, |len, freq, ln| {
                 if skip_whole && len == n {
                     return;
                 }
-                let s = self.ln_prob_of_freq(freq) + route[i + len].0;
+                // As `ln_prob_of_freq(freq)`, with `ln` = `(freq as f64).ln()`.
+                let s = (ln - self.ln_total) + route[i + len].0;
                 if s > best.0 {
                     best = (s, len as u32, freq);
                 }
