@@ -46,7 +46,7 @@
 //! | first walk of a lexicon | builds the table of start nodes of the CJK ideographs: about 0.6 ms, once |
 //! | [`Lexicon::freq`] | one walk of the map, ~3 node steps per CJK character |
 //! | [`Lexicon::prefix_words`] | one walk from `start`, stopping where no word continues (at most the longest word, 16 chars) |
-//! | [`Lexicon::best_segmentation`] | one `prefix_words` walk per character, one allocation of `n + 1` route cells |
+//! | [`Lexicon::best_segmentation`] | one `prefix_words` walk per character; the `n + 1` route cells on the stack up to 64 characters (else one allocation), and the list of words |
 //! | [`Lexicon::score`], [`Lexicon::score_with`] | the same, on the stack for windows up to 64 characters: no allocation |
 //!
 //! An overlay adds one hash lookup per word length at positions whose
@@ -753,8 +753,17 @@ impl Lexicon {
     pub fn segment(&self, chars: &[char]) -> (f64, Vec<Word>) {
         // index: `route` has `n + 1` cells and `i < n`; each word length is
         // at most `n - i` (see `fill_route`), so the words cover `chars`.
-        let mut route = vec![(0.0, 0u32, 0u64); chars.len() + 1];
-        self.fill_route(chars, &mut route, false);
+        // Runs up to `STACK_WINDOW` characters route on the stack.
+        let n = chars.len();
+        let mut stack = [(0.0, 0u32, 0u64); STACK_WINDOW + 1];
+        let mut heap = Vec::new();
+        let route: &mut [Cell] = if n <= STACK_WINDOW {
+            &mut stack[..=n]
+        } else {
+            heap.resize(n + 1, (0.0, 0u32, 0u64));
+            &mut heap
+        };
+        self.fill_route(chars, route, false);
         let mut words = Vec::new();
         let mut i = 0;
         while i < chars.len() {
