@@ -87,9 +87,16 @@ fn is_markup(line: &str) -> bool {
         || t.starts_with("![")
         || t.starts_with("---")
         || t.starts_with("===")
-        || t.split_once(". ").is_some_and(|(n, _)| {
-            !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
-        })
+        || ordered_item(t)
+}
+
+/// True when `t` opens with an ordered-list marker: one to three ASCII
+/// digits and `. ` (the first `. ` of the line, since a digit is no `.`).
+/// Only the line's first bytes are read.
+fn ordered_item(t: &str) -> bool {
+    let digits = t.bytes().take(4).take_while(u8::is_ascii_digit).count();
+    // slice: `digits` ASCII bytes from the start are a character boundary.
+    (1..=3).contains(&digits) && t[digits..].starts_with(". ")
 }
 
 impl<'a> Document<'a> {
@@ -196,6 +203,26 @@ mod tests {
         );
         assert_eq!(d.blocks, vec![Block { lines: 0..3 }, Block { lines: 4..8 }]);
         assert_eq!(d.line(1), "正文一");
+    }
+
+    /// An ordered-list marker is one to three digits and `. `, at the start.
+    #[test]
+    fn ordered_list_markers() {
+        for (line, want) in [
+            ("1. 第一项", true),
+            ("  12. 第十二项", true),
+            ("123. 项", true),
+            ("1234. 项", false),
+            ("1.5 倍", false),
+            (". 项", false),
+            ("a1. 项", false),
+            ("第1. 项", false),
+            ("12 . 项", false),
+            ("全区共12. 项工作", false),
+            ("1.", false),
+        ] {
+            assert_eq!(is_markup(line), want, "{line:?}");
+        }
     }
 
     #[test]

@@ -46,7 +46,7 @@
 //! | first walk of a lexicon | builds the table of start nodes of the CJK ideographs: about 0.6 ms, once |
 //! | [`Lexicon::freq`] | one walk of the map, ~3 node steps per CJK character |
 //! | [`Lexicon::prefix_words`] | one walk from `start`, stopping where no word continues (at most the longest word, 16 chars) |
-//! | [`Lexicon::best_segmentation`] | one `prefix_words` walk per character, one allocation of `n + 1` route cells |
+//! | [`Lexicon::best_segmentation`] | one `prefix_words` walk per character; the `n + 1` route cells on the stack up to 64 characters (else one allocation), and the list of words |
 //! | [`Lexicon::score`], [`Lexicon::score_with`] | the same, on the stack for windows up to 64 characters: no allocation |
 //!
 //! An overlay adds one hash lookup per word length at positions whose
@@ -134,13 +134,25 @@ struct Pairs {
     /// nodes (one per UTF-8 byte). None if the map holds a frequency the
     /// table cannot (0, or above `u32::MAX`): walks then use the map.
     trie: Option<Trie>,
+    /// `(f as f64).ln()` for every `f` below [`LN_TABLE`], the frequencies
+    /// most words have: a walk looks a word's logarithm up instead of
+    /// computing it again (the same value, so the same scores).
+    ln_freq: Box<[f64]>,
 }
+
+/// Size of [`Pairs::ln_freq`] (128 KiB).
+const LN_TABLE: usize = 1 << 14;
 
 /// A character trie of the map's words: edge `(node, char)` → [`TrieStep`].
 /// Node 0 is the root. Words holding a control character are left out (a
 /// walk stops at one, see [`PrefixWords::step`]).
 struct Trie {
     edges: FxHashMap<u64, TrieStep>,
+    /// The root's edges for the CJK ideographs, by code point from
+    /// `CJK.start()` ([`TrieStep::NONE`] where no word starts): every walk
+    /// takes one, and an array cell costs less than a probe of the large
+    /// table. The other root edges are in `edges`.
+    root_cjk: Box<[TrieStep]>,
 }
 
 /// Where an edge of the [`Trie`] leads: the node after it
@@ -152,6 +164,18 @@ struct TrieStep {
     freq: u32,
 }
 
+impl TrieStep {
+    /// No edge: a real edge leads on or ends a word (see [`Trie::insert`]).
+    const NONE: TrieStep = TrieStep {
+        node: TRIE_LEAF,
+        freq: 0,
+    };
+
+    fn is_none(self) -> bool {
+        self.node == TRIE_LEAF && self.freq == 0
+    }
+}
+
 const TRIE_ROOT: u32 = 0;
 const TRIE_LEAF: u32 = u32::MAX;
 
@@ -160,6 +184,36 @@ fn edge_key(node: u32, c: char) -> u64 {
 }
 
 impl Trie {
+    fn with_capacity(edges: usize) -> Trie {
+        let cells = *CJK.end() as usize - *CJK.start() as usize + 1;
+        Trie {
+            edges: FxHashMap::with_capacity_and_hasher(edges, Default::default()),
+            root_cjk: vec![TrieStep::NONE; cells].into_boxed_slice(),
+        }
+    }
+
+    /// The edge `c` from `node`, if there is one.
+    #[inline]
+    fn get(&self, node: u32, c: char) -> Option<TrieStep> {
+        if node == TRIE_ROOT && CJK.contains(&c) {
+            // index: `root_cjk` has a cell per `CJK` character.
+            let step = self.root_cjk[c as usize - *CJK.start() as usize];
+            return (!step.is_none()).then_some(step);
+        }
+        self.edges.get(&edge_key(node, c)).copied()
+    }
+
+    /// The cell for edge `c` from `node`, made empty if new.
+    fn entry(&mut self, node: u32, c: char) -> &mut TrieStep {
+        if node == TRIE_ROOT && CJK.contains(&c) {
+            // index: as in `get`.
+            return &mut self.root_cjk[c as usize - *CJK.start() as usize];
+        }
+        self.edges
+            .entry(edge_key(node, c))
+            .or_insert(TrieStep::NONE)
+    }
+
     /// Adds `word` with `freq`; false if the table cannot hold it.
     fn insert(&mut self, next_node: &mut u32, word: &str, freq: u64) -> bool {
         let Ok(freq) = u32::try_from(freq) else {
@@ -171,10 +225,7 @@ impl Trie {
         let mut node = TRIE_ROOT;
         let mut it = word.chars().peekable();
         while let Some(c) = it.next() {
-            let step = self.edges.entry(edge_key(node, c)).or_insert(TrieStep {
-                node: TRIE_LEAF,
-                freq: 0,
-            });
+            let step = self.entry(node, c);
             if it.peek().is_none() {
                 step.freq = freq;
                 break;
@@ -418,10 +469,12 @@ impl Lexicon {
 
     fn build_pairs(&self) -> Pairs {
         use fst::{IntoStreamer, Streamer};
-        let mut inner = FxHashSet::default();
-        let mut trie = Some(Trie {
-            edges: FxHashMap::default(),
-        });
+        // Sized for the embedded map up front (about 0.9 pairs and 1.4
+        // trie edges per word), so that the tables are not rehashed as
+        // they grow.
+        let words = usize::try_from(self.fst_words).unwrap_or(0);
+        let mut inner = FxHashSet::with_capacity_and_hasher(words, Default::default());
+        let mut trie = Some(Trie::with_capacity(words + words / 2));
         let mut next_node = TRIE_ROOT + 1;
         let mut stream = self.fst.stream().into_stream();
         while let Some((key, out)) = stream.next() {
@@ -451,7 +504,12 @@ impl Lexicon {
                 prev = c;
             }
         }
-        Pairs { inner, trie }
+        let ln_freq = (0..LN_TABLE).map(|f| (f as f64).ln()).collect();
+        Pairs {
+            inner,
+            trie,
+            ln_freq,
+        }
     }
 
     /// False only if no word of two or more characters has `a` directly
@@ -607,22 +665,26 @@ impl Lexicon {
         }
     }
 
-    /// Calls `f(len, freq)` for each of `prefix_words(chars, start, ∞)`, in
-    /// the same order. With the trie and no overlay word starting here, the
-    /// walk runs inline: one hash lookup per character and no iterator.
+    /// Calls `f(len, freq, ln freq)` for each of `prefix_words(chars,
+    /// start, ∞)`, in the same order. With the trie and no overlay word
+    /// starting here, the walk runs inline: one hash lookup per character
+    /// and no iterator, and the logarithm of a frequency below
+    /// [`LN_TABLE`] is looked up.
     #[inline]
-    fn each_prefix_word(&self, chars: &[char], start: usize, mut f: impl FnMut(usize, u64)) {
-        let trie = self.pairs.get().and_then(|p| p.trie.as_ref());
+    fn each_prefix_word(&self, chars: &[char], start: usize, mut f: impl FnMut(usize, u64, f64)) {
+        let pairs = self.pairs.get();
+        let trie = pairs.and_then(|p| p.trie.as_ref());
         let overlay_here = !self.overlay.is_empty()
             && chars
                 .get(start)
                 .is_some_and(|c| self.overlay_first.contains(c));
         let Some(trie) = trie.filter(|_| !overlay_here) else {
             for (len, freq) in self.prefix_words(chars, start, chars.len()) {
-                f(len, freq);
+                f(len, freq, (freq as f64).ln());
             }
             return;
         };
+        let ln_table = pairs.map_or(&[][..], |p| &p.ln_freq);
         // slice: `start <= chars.len()` or the loop is empty.
         let mut node = TRIE_ROOT;
         for (k, &c) in chars.get(start..).unwrap_or(&[]).iter().enumerate() {
@@ -630,11 +692,17 @@ impl Lexicon {
             if c.is_control() {
                 return;
             }
-            let Some(step) = trie.edges.get(&edge_key(node, c)) else {
+            let Some(step) = trie.get(node, c) else {
                 return;
             };
             if step.freq > 0 {
-                f(k + 1, u64::from(step.freq));
+                let freq = u64::from(step.freq);
+                let ln = usize::try_from(step.freq)
+                    .ok()
+                    .and_then(|i| ln_table.get(i))
+                    .copied()
+                    .unwrap_or_else(|| (freq as f64).ln());
+                f(k + 1, freq, ln);
             }
             if step.node == TRIE_LEAF {
                 return;
@@ -656,11 +724,12 @@ impl Lexicon {
             // A single character always has a way through: as a word if it
             // is one (found below, and always above the floor), else here.
             let mut best = (self.unknown + route[i + 1].0, 1u32, 0u64);
-            self.each_prefix_word(chars, i, |len, freq| {
+            self.each_prefix_word(chars, i, |len, freq, ln| {
                 if skip_whole && len == n {
                     return;
                 }
-                let s = self.ln_prob_of_freq(freq) + route[i + len].0;
+                // As `ln_prob_of_freq(freq)`, with `ln` = `(freq as f64).ln()`.
+                let s = (ln - self.ln_total) + route[i + len].0;
                 if s > best.0 {
                     best = (s, len as u32, freq);
                 }
@@ -684,8 +753,17 @@ impl Lexicon {
     pub fn segment(&self, chars: &[char]) -> (f64, Vec<Word>) {
         // index: `route` has `n + 1` cells and `i < n`; each word length is
         // at most `n - i` (see `fill_route`), so the words cover `chars`.
-        let mut route = vec![(0.0, 0u32, 0u64); chars.len() + 1];
-        self.fill_route(chars, &mut route, false);
+        // Runs up to `STACK_WINDOW` characters route on the stack.
+        let n = chars.len();
+        let mut stack = [(0.0, 0u32, 0u64); STACK_WINDOW + 1];
+        let mut heap = Vec::new();
+        let route: &mut [Cell] = if n <= STACK_WINDOW {
+            &mut stack[..=n]
+        } else {
+            heap.resize(n + 1, (0.0, 0u32, 0u64));
+            &mut heap
+        };
+        self.fill_route(chars, route, false);
         let mut words = Vec::new();
         let mut i = 0;
         while i < chars.len() {
@@ -824,7 +902,7 @@ impl PrefixWords<'_> {
         if let Some(trie) = self.trie {
             // Trie node numbers are below `TRIE_LEAF`, a `u32`.
             let node = u32::try_from(addr).unwrap_or(TRIE_LEAF);
-            let Some(step) = trie.edges.get(&edge_key(node, c)) else {
+            let Some(step) = trie.get(node, c) else {
                 self.addr = None;
                 return None;
             };

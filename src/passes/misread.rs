@@ -525,7 +525,37 @@ impl Misread {
 
     /// True when some lexicon word of two or more characters covers `pos`
     /// once `t` stands there: a cheap test before scoring the window.
+    #[cfg(test)]
     fn forms_word(&self, chars: &[char], window: &Range<usize>, pos: usize, t: char) -> bool {
+        self.forms_word_after(chars, window, pos, t, &mut None)
+    }
+
+    /// Where the chain of joinable pairs that ends just before `pos - 1`
+    /// begins, as an offset into `window`: the first start a word through
+    /// `pos` can have, whatever stands at `pos`, once the pair
+    /// `chars[pos - 1]`+candidate joins (see `forms_word_after`). The same
+    /// for every candidate at `pos`: computed once per position.
+    fn join_chain(&self, chars: &[char], window: &Range<usize>, pos: usize) -> usize {
+        // index: `window` is a range of `chars` holding `pos` (see `judge`);
+        // `k + 1 < at` in the search.
+        let at = pos - window.start;
+        let w = &chars[window.clone()];
+        (0..at.saturating_sub(1))
+            .rev()
+            .find(|&k| !self.lexicon.may_join(w[k], w[k + 1]))
+            .map_or(0, |k| k + 1)
+    }
+
+    /// [`Misread::forms_word`], with the [`Misread::join_chain`] of `pos`
+    /// computed into `chain` when first needed and reused after.
+    fn forms_word_after(
+        &self,
+        chars: &[char],
+        window: &Range<usize>,
+        pos: usize,
+        t: char,
+        chain: &mut Option<usize>,
+    ) -> bool {
         // index: `window` is a range of `chars` of at most `2 * WINDOW + 1`
         // characters holding `pos` (see `judge`); neighbours are checked
         // against its ends first.
@@ -543,11 +573,14 @@ impl Misread {
         buf[at] = t;
         // A word from `s` that reaches `at` holds every pair in between: it
         // cannot start at or before a pair that no word holds. (Without the
-        // pair tables every pair may join, and every start is walked.)
-        let first = (0..at)
-            .rev()
-            .find(|&k| !self.lexicon.may_join(buf[k], buf[k + 1]))
-            .map_or(0, |k| k + 1);
+        // pair tables every pair may join, and every start is walked.) The
+        // pair just before `at` is the one `left` tested; the pairs before
+        // it are the chain's.
+        let first = match (at, left) {
+            (0, _) => 0,
+            (_, false) => at,
+            (_, true) => *chain.get_or_insert_with(|| self.join_chain(chars, window, pos)),
+        };
         (first..=at).any(|s| {
             self.lexicon
                 .prefix_words(&buf[..n], s, n - s)
@@ -576,11 +609,12 @@ impl Misread {
         if is_numeral(chars[pos]) {
             return None;
         }
+        let mut chain = None;
         for c in cands {
             if !is_han(c.truth) || is_numeral(c.truth) {
                 continue;
             }
-            if !self.forms_word(chars, &window, pos, c.truth) {
+            if !self.forms_word_after(chars, &window, pos, c.truth, &mut chain) {
                 continue; // no word to gain: the model could not prefer it
             }
             let base = *base.get_or_insert_with(|| self.lexicon.score(&chars[window.clone()]));

@@ -314,33 +314,30 @@ impl<'a> Unit<'a> {
             .map(|(i, c)| (range.start + i, c))
             .collect();
         let n = cs.len();
-        let scan = |skip: &dyn Fn(char) -> bool, forward: bool| {
-            let mut out = vec![None; n];
-            let mut last: Option<usize> = None;
-            let order: Box<dyn Iterator<Item = usize>> = if forward {
-                Box::new(0..n)
-            } else {
-                Box::new((0..n).rev())
-            };
+        // Both tables of one direction in one sweep: `imm` skips spaces and
+        // emphasis, `ctx` also quotes and parentheses; a boundary clears both.
+        type Near = Vec<Option<usize>>;
+        fn scan(cs: &[(usize, char)], order: impl Iterator<Item = usize>) -> (Near, Near) {
+            let n = cs.len();
+            let (mut imm, mut ctx) = (vec![None; n], vec![None; n]);
+            let (mut last_imm, mut last_ctx): (Option<usize>, Option<usize>) = (None, None);
             for i in order {
-                out[i] = last;
+                imm[i] = last_imm;
+                ctx[i] = last_ctx;
                 let c = cs[i].1;
                 if is_boundary(c) {
-                    last = None;
-                } else if !skip(c) {
-                    last = Some(i);
+                    (last_imm, last_ctx) = (None, None);
+                } else if !(is_space(c) || is_emph(c)) {
+                    last_imm = Some(i);
+                    if !(is_quote_char(c) || matches!(c, '(' | ')' | '（' | '）')) {
+                        last_ctx = Some(i);
+                    }
                 }
             }
-            out
-        };
-        let imm = |c: char| is_space(c) || is_emph(c);
-        let ctx = |c: char| {
-            is_space(c) || is_emph(c) || is_quote_char(c) || matches!(c, '(' | ')' | '（' | '）')
-        };
-        let prev_imm = scan(&imm, true);
-        let next_imm = scan(&imm, false);
-        let prev_ctx = scan(&ctx, true);
-        let next_ctx = scan(&ctx, false);
+            (imm, ctx)
+        }
+        let (prev_imm, prev_ctx) = scan(&cs, 0..n);
+        let (next_imm, next_ctx) = scan(&cs, (0..n).rev());
 
         let mut para_end_line = vec![false; n];
         let mut start = 0;

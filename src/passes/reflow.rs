@@ -37,7 +37,8 @@ use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::lexicon::Lexicon;
 use crate::rules::Rules;
-use anyhow::Result;
+use aho_corasick::AhoCorasick;
+use anyhow::{Context as _, Result};
 use std::ops::Range;
 
 pub const ID: &str = "reflow";
@@ -79,6 +80,8 @@ const RULES: &[RuleInfo] = &[
 
 pub struct Reflow {
     titles: Vec<String>,
+    /// Finds any of `titles` in one scan.
+    title_finder: AhoCorasick,
     /// Words that span a cut between paragraphs are evidence for a join
     /// (`高标` / `准推进`: 标准).
     lexicon: Lexicon,
@@ -89,13 +92,22 @@ pub struct Reflow {
 const CUT_WORD_FREQ: u64 = 1000;
 
 pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
-    let titles = rules
+    Ok(Box::new(reflow(rules)?))
+}
+
+fn reflow(rules: &Rules) -> Result<Reflow> {
+    let titles: Vec<String> = rules
         .table("titles.tsv")
         .iter()
         .map(|e| e.key().to_string())
         .collect();
+    let title_finder = AhoCorasick::new(&titles).context("cannot build the title matcher")?;
     let lexicon = Lexicon::with_rules(rules)?;
-    Ok(Box::new(Reflow { titles, lexicon }))
+    Ok(Reflow {
+        titles,
+        title_finder,
+        lexicon,
+    })
 }
 
 /// A printed line of a column: its content (trimmed) and width in em.
@@ -140,9 +152,13 @@ fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
 /// Splits a physical line at single spaces into printed lines when it is a
 /// converter's join of column lines (segment widths near the column width).
 fn segments(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
-    // slice, index: `r` is a line range of the document; `k - 1` is taken
-    // only for `k > 0`, and `i + 1` follows a one-byte space.
+    // slice, index: `r` is a line range of the document; `k - 1` and `k - 2`
+    // are taken only for `k > 0` and `k >= 2`, and `i + 1` follows a
+    // one-byte space.
     let line = &text[r.clone()];
+    if !line.as_bytes().contains(&b' ') {
+        return vec![r];
+    }
     let mut out = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = line.char_indices().collect();
@@ -194,7 +210,8 @@ fn mostly_chinese(s: &str) -> bool {
     let (mut han, mut latin) = (0, 0);
     for c in s.chars() {
         han += usize::from(is_han(c));
-        latin += usize::from(c.is_alphabetic() && !is_han(c) && !is_cjk(c));
+        // `is_alphabetic` last: its table lookup is slow for ideographs.
+        latin += usize::from(!is_han(c) && !is_cjk(c) && c.is_alphabetic());
     }
     han > 0 && latin <= 2 * han
 }
@@ -299,12 +316,18 @@ impl Reflow {
     /// `…中心记者 徐晓会 通讯员 **T业宏**`). Spaces are ignored, so the
     /// verdict does not change once the spaces pass has run.
     fn is_byline(&self, s: &str) -> bool {
+        // The filter below drops no Han character and no mark `unpunctuated`
+        // looks for: both tests read `s` as well, before anything is built
+        // (the count stops once it is past the limit).
+        if s.chars().filter(|&c| is_han(c)).take(31).count() > 30 || !unpunctuated(s) {
+            return false;
+        }
         let t: String = s
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '*' && *c != '_')
             .collect();
-        let han = t.chars().filter(|&c| is_han(c)).count();
-        if han > 30 || !unpunctuated(&t) {
+        // Every way below to a byline holds a title word.
+        if !self.title_finder.is_match(&t) {
             return false;
         }
         self.titles.iter().any(|w| {
@@ -469,12 +492,17 @@ impl Ctx<'_> {
         (1.4..=hi).contains(&d)
     }
     fn title(&self, p: &Printed) -> bool {
+        // The room below is at most `w - width`, and the width must be at
+        // least 2: decided without reading the line when either fails.
+        if self.w - p.width < 1.2 || p.width < 2.0 {
+            return false;
+        }
         let s = self.s(p);
         let room = self.w - p.width - if s.chars().any(is_alnum) { 2.0 } else { 0.0 };
         room >= 1.2
             && unpunctuated(s)
             && p.width >= 2.0
-            && s.chars().filter(|&c| is_han(c)).count() >= 2
+            && s.chars().filter(|&c| is_han(c)).take(2).count() >= 2
     }
 }
 
@@ -1134,6 +1162,32 @@ impl Pass for Reflow {
 
 #[cfg(test)]
 mod tests {
+    /// Bylines are told by title words, whatever spaces or emphasis stand
+    /// inside them; punctuation or more than 30 Han characters rule one out.
+    #[test]
+    fn bylines() {
+        let r = super::reflow(crate::rules::Rules::builtin().unwrap()).unwrap();
+        for s in [
+            "记者 赵志斌",
+            "记 者 赵志斌",
+            "**记者** 赵志斌",
+            "大众日报淄博融媒体中心记者 徐晓会 通讯员 **T业宏**",
+            "摄影记者王小明",
+            "主编",
+        ] {
+            assert!(r.is_byline(s), "{s}");
+        }
+        for s in [
+            "记者赵志斌，报道",
+            "看看报纸",
+            "记者采访了大众日报淄博融媒体中心的工作人员和来自全区各地的群众代表",
+            "大众日报淄博融媒体中心记者 徐晓会报道了全区党员干部群众的事迹",
+            "",
+        ] {
+            assert!(!r.is_byline(s), "{s}");
+        }
+    }
+
     fn fix(s: &str) -> String {
         crate::passes::run_only(super::ID, s)
     }

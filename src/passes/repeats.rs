@@ -395,10 +395,14 @@ struct Stream<'a> {
 
 impl<'a> Stream<'a> {
     fn new(text: &'a str, lines: &[Range<usize>]) -> Self {
-        let mut chars = Vec::new();
-        let mut at = Vec::new();
-        let mut gap = Vec::new();
-        let mut line_start = Vec::new();
+        // Sized once for every character of the lines (whitespace too, which
+        // is skipped), so that the pushes below never reallocate.
+        // slice: as below.
+        let n: usize = lines.iter().map(|r| text[r.clone()].chars().count()).sum();
+        let mut chars = Vec::with_capacity(n);
+        let mut at = Vec::with_capacity(n);
+        let mut gap = Vec::with_capacity(n + 1);
+        let mut line_start = Vec::with_capacity(n + 1);
         for r in lines {
             let mut pending = true; // a line start is a gap
             let mut first = true;
