@@ -1030,8 +1030,11 @@ impl Reflow {
                 "next paragraph starts with a sentence of three characters or fewer".into(),
             ));
         }
-        if prev.lines.len() == 1 && no_sentence_punct(sa) && sa.chars().count() <= 30 {
-            return None; // a headline or title line
+        // A headline, title or caption: one short unpunctuated line (a
+        // converter may have spaced it into pieces).
+        let whole = prev_para.chars().filter(|c| !c.is_whitespace()).count();
+        if no_sentence_punct(prev_para) && whole <= 30 {
+            return None;
         }
         if is_han(ca) && is_han(cb) {
             let word: String = [ca, cb].iter().collect();
