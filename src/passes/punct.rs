@@ -1273,6 +1273,8 @@ fn quote_evidence(u: &Unit, i: usize) -> Option<Role> {
                         | '—'
                         | '“'
                         | '‘'
+                        // An enumeration comma ends no quotation: `、"城市愿景`.
+                        | '、'
                 )
         }
     };
@@ -1604,6 +1606,12 @@ mod tests {
     #[test]
     fn table() {
         let cases = [
+            // An unpaired straight quote after 、 opens (the sample page's
+            // loop damage left its partner out).
+            (
+                "聚为是区、\"城市愿景，聚焦开展",
+                "聚为是区、“城市愿景，聚焦开展",
+            ),
             // comma, colon, semicolon, exclamation, question
             ("正月初八,张店区召开", "正月初八，张店区召开"),
             ("会议指出:要提升; 要争先", "会议指出：要提升；要争先"),
