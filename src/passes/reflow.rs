@@ -1406,6 +1406,11 @@ mod tests {
             out.contains("\n\n喜迎新世纪（附图片4张）\n\n1、2000年"),
             "{out}"
         );
+        let out = fix(&format!("{MD_BLOCK}\n\n{MD_BLOCK}\n\n以辛勤的劳动和汗水迎接新世纪 （图片） 1、2000年12月31日夜， 成千上万俄罗斯人聚集在莫 斯科红场，迎接新世纪的到 来。\n"));
+        assert!(
+            out.contains("\n\n以辛勤的劳动和汗水迎接新世纪（图片）\n\n1、"),
+            "{out}"
+        );
     }
 
     #[test]
