@@ -207,7 +207,7 @@ impl Pass for Units {
     }
 
     fn about(&self) -> &'static str {
-        "Repairs misread temperature signs in Chinese text: `-9C` → `-9℃`, `晴一9℃` → `晴－9℃`."
+        "Repairs misread signs in numbers, dates and temperatures in Chinese text: `-9C` → `-9℃`, `晴一9℃` → `晴－9℃`, `5℃A6℃` → `5℃／6℃`, `]月` → `1月`, `1月1目` → `1月1日`."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {
