@@ -28,8 +28,11 @@ pub struct Cluster {
 /// A piece of a hunk, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
-    /// Unchanged input lines (0-based, end exclusive).
-    Context(Range<usize>),
+    /// Unchanged input lines (0-based, end exclusive) and their bytes.
+    Context {
+        lines: Range<usize>,
+        bytes: Range<usize>,
+    },
     Changed(Cluster),
 }
 
@@ -88,9 +91,8 @@ impl Lines {
 }
 
 /// The clusters of `changes` (sorted, non-overlapping, as a pipeline
-/// returns them).
-pub fn clusters(input: &str, changes: &[Change]) -> Vec<Cluster> {
-    let lines = Lines::new(input);
+/// returns them) over the input's `lines`.
+pub fn clusters(lines: &Lines, changes: &[Change]) -> Vec<Cluster> {
     let mut out: Vec<Cluster> = Vec::new();
     for (i, c) in changes.iter().enumerate() {
         let first = lines.of(c.input.start);
@@ -125,65 +127,58 @@ pub fn clusters(input: &str, changes: &[Change]) -> Vec<Cluster> {
 /// The hunks of `changes` with `context` unchanged lines around each
 /// cluster; clusters whose context meets share a hunk.
 pub fn hunks(input: &str, output: &str, changes: &[Change], context: usize) -> Vec<Hunk> {
-    let old_lines = Lines::new(input);
-    let new_lines = Lines::new(output);
+    let lines = Lines::new(input);
     let mut out: Vec<Hunk> = Vec::new();
-    // Line delta (output lines − input lines) of the clusters so far.
+    // Line delta (output lines − input lines) of the clusters so far: the
+    // output line of an unchanged input line.
     let mut delta: isize = 0;
-    let mut open: Option<(usize, usize)> = None; // hunk's first old line, old line reached
-    for k in clusters(input, changes) {
+    // The input line the last hunk has reached.
+    let mut reached: Option<usize> = None;
+    for k in clusters(&lines, changes) {
         let from = k.old_lines.start.saturating_sub(context);
-        let new_count = line_count(output, &k.new);
-        let joins = open.is_some_and(|(_, reached)| from <= reached + context);
-        if !joins {
-            close(&mut out, &old_lines, &mut open, context);
-            let start = from;
+        if reached.is_none_or(|r| from > r + context) {
+            close(&mut out, &lines, reached, context);
             out.push(Hunk {
-                old_start: start,
+                old_start: from,
                 old_len: 0,
-                new_start: (start as isize + delta).max(0) as usize,
+                new_start: (from as isize + delta).max(0) as usize,
                 new_len: 0,
                 parts: Vec::new(),
             });
-            open = Some((start, start));
+            reached = Some(from);
         }
-        if let (Some(h), Some((_, reached))) = (out.last_mut(), open.as_mut()) {
-            if *reached < k.old_lines.start {
-                h.parts.push(Part::Context(*reached..k.old_lines.start));
-            }
-            *reached = k.old_lines.end;
-            delta += new_count as isize - k.old_lines.len() as isize;
-            h.parts.push(Part::Changed(k));
-        }
+        let (Some(h), Some(r)) = (out.last_mut(), reached) else {
+            continue;
+        };
+        h.push_context(&lines, r..k.old_lines.start);
+        let new_count = line_count(output, &k.new);
+        h.old_len += k.old_lines.len();
+        h.new_len += new_count;
+        delta += new_count as isize - k.old_lines.len() as isize;
+        reached = Some(k.old_lines.end);
+        h.parts.push(Part::Changed(k));
     }
-    close(&mut out, &old_lines, &mut open, context);
-    for h in &mut out {
-        h.old_len = 0;
-        h.new_len = 0;
-        for p in &h.parts {
-            match p {
-                Part::Context(r) => {
-                    h.old_len += r.len();
-                    h.new_len += r.len();
-                }
-                Part::Changed(k) => {
-                    h.old_len += k.old_lines.len();
-                    h.new_len += line_count(output, &k.new);
-                }
-            }
-        }
-        h.new_start = h.new_start.min(new_lines.count());
-    }
+    close(&mut out, &lines, reached, context);
     out
 }
 
-/// Ends the open hunk with its trailing context.
-fn close(out: &mut [Hunk], lines: &Lines, open: &mut Option<(usize, usize)>, context: usize) {
-    if let (Some((_, reached)), Some(h)) = (open.take(), out.last_mut()) {
-        let end = (reached + context).min(lines.count());
-        if reached < end {
-            h.parts.push(Part::Context(reached..end));
+impl Hunk {
+    /// Appends unchanged input lines `r` (nothing if empty).
+    fn push_context(&mut self, lines: &Lines, r: Range<usize>) {
+        if r.is_empty() {
+            return;
         }
+        self.old_len += r.len();
+        self.new_len += r.len();
+        let bytes = lines.span(&r);
+        self.parts.push(Part::Context { lines: r, bytes });
+    }
+}
+
+/// Ends the last hunk with its trailing context.
+fn close(out: &mut [Hunk], lines: &Lines, reached: Option<usize>, context: usize) {
+    if let (Some(r), Some(h)) = (reached, out.last_mut()) {
+        h.push_context(lines, r..(r + context).min(lines.count()));
     }
 }
 
@@ -224,8 +219,8 @@ mod tests {
         assert_eq!(k.old_lines, 2..4);
         assert_eq!(&input[k.old.clone()], "全区上下提效率\n争先锋。\n");
         assert_eq!(&output[k.new.clone()], "全区上下提效率争先锋。\n");
-        assert_eq!(h[0].parts[0], Part::Context(1..2));
-        assert_eq!(h[0].parts[2], Part::Context(4..5));
+        assert!(matches!(&h[0].parts[0], Part::Context { lines, .. } if *lines == (1..2)));
+        assert!(matches!(&h[0].parts[2], Part::Context { lines, .. } if *lines == (4..5)));
         assert_eq!((h[0].old_start, h[0].old_len), (1, 4));
         assert_eq!((h[0].new_start, h[0].new_len), (1, 3));
     }

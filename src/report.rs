@@ -262,7 +262,6 @@ pub fn diff(place: Place, out: &Outcome, style: DiffStyle) -> String {
     if out.changed() {
         let _ = writeln!(s, "--- a/{}", place.path);
         let _ = writeln!(s, "+++ b/{}", place.path);
-        let lines = hunks::Lines::new(input);
         for h in hunks::hunks(input, output, &out.changes, 1) {
             // A hunk that adds or removes every line starts at the line
             // before it, as `diff` writes it.
@@ -281,8 +280,8 @@ pub fn diff(place: Place, out: &Outcome, style: DiffStyle) -> String {
             }
             for part in &h.parts {
                 match part {
-                    hunks::Part::Context(r) => {
-                        let text = input.get(lines.span(r)).unwrap_or("");
+                    hunks::Part::Context { bytes, .. } => {
+                        let text = input.get(bytes.clone()).unwrap_or("");
                         for l in text.split_inclusive('\n') {
                             push_line(&mut s, ' ', l);
                         }

@@ -61,6 +61,9 @@ fn transliteration(c: char) -> bool {
 
 /// Middle dots of names read as ASCII marks in `text` (a line at `at`).
 fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    if !text.contains(['.', ':', '\'']) {
+        return; // most lines: no per-line character table
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     for (k, &(i, m)) in chars.iter().enumerate() {
         if !matches!(m, '.' | ':' | '\'') || k < 1 {
