@@ -75,6 +75,16 @@ pub fn str_width(s: &str) -> f32 {
     s.chars().map(em_width).sum()
 }
 
+/// Characters common in transliterated foreign names (诺罗敦, 菲德尔,
+/// 卡斯特罗), listed by hand (the standard reference for such spellings is
+/// Xinhua's 世界人名翻译大辞典). Ordinary words rarely have one on each side
+/// of a dot.
+const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦保贝本比彼毕波伯博布查达戴丹德迪蒂丁杜敦多厄恩尔法菲费芬弗福盖冈戈格哈豪赫亨胡霍基吉加贾杰捷卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷里利莉琳卢鲁伦罗洛马玛迈麦曼芒梅蒙米密摩莫默姆穆纳娜奈尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐乔切琼丘萨塞桑瑟森沙莎什舍施舒斯苏索塔泰坦汤特滕提廷图托瓦旺威韦维温沃乌希谢辛休雅亚扬耶伊尤泽扎詹兹佐";
+
+pub fn is_transliteration(c: char) -> bool {
+    TRANSLITERATION.contains(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,12 +30,14 @@
 
 use super::{Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_space;
-use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han};
+use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han, is_transliteration};
 use crate::document::{Document, LineKind};
 use crate::edit::{Edit, EditKind};
+use crate::lexicon::Lexicon;
 use crate::rules::Rules;
 use anyhow::Result;
 use std::ops::Range;
+use std::sync::Arc;
 
 pub const ID: &str = "punct";
 
@@ -46,8 +48,9 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "period",
-        about: "'.' after a Chinese character becomes '。' at a paragraph end, before a closing quote, or anywhere in a paragraph that ends its sentences with '.'; so does a '·' that ends a paragraph (a name never does).",
+        about: "'.' after a Chinese character becomes '。' at a paragraph end, before a closing quote, or anywhere in a paragraph that ends its sentences with '.'; so does a '·' that ends a paragraph (a name never does), that comes before a word opening a clause (`问题·但`), or that follows a lexicon word closing a clause of four or more characters with no transliteration characters around it (`进行了侦察·二十一日`).",
     },
+
     RuleInfo {
         id: "colon",
         about: "':' after Chinese text becomes '：'; times such as 10:30 and URLs are kept.",
@@ -104,22 +107,45 @@ impl QuoteStyle {
     }
 }
 
-/// The pass. `quote_style`, when set, overrides [`Options::quote_style`].
-#[derive(Debug, Clone, Default)]
+/// The pass. `quote_style`, when set, overrides [`Options::quote_style`];
+/// `lexicon`, when set, replaces the built-in one (it tells a word that
+/// ends before a misread `·` from a transliterated name).
+#[derive(Clone, Default)]
 pub struct Punct {
     pub quote_style: Option<QuoteStyle>,
+    pub lexicon: Option<Arc<Lexicon>>,
+}
+
+impl std::fmt::Debug for Punct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Punct")
+            .field("quote_style", &self.quote_style)
+            .field("lexicon", &self.lexicon.as_ref().map(|l| l.len()))
+            .finish()
+    }
 }
 
 impl Punct {
     pub fn with_quote_style(style: QuoteStyle) -> Self {
         Punct {
             quote_style: Some(style),
+            lexicon: None,
+        }
+    }
+
+    fn lexicon(&self) -> &Lexicon {
+        match &self.lexicon {
+            Some(lexicon) => lexicon,
+            None => Lexicon::embedded(),
         }
     }
 }
 
-pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
-    Ok(Box::new(Punct::default()))
+pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
+    Ok(Box::new(Punct {
+        quote_style: None,
+        lexicon: Some(Arc::new(Lexicon::with_rules(rules)?)),
+    }))
 }
 
 // ---------------------------------------------------------------------------
@@ -704,9 +730,76 @@ impl Punct {
                         eat_spaces: Some(true),
                     });
                 }
+                return self.dot_after_word(u, li, i, ri);
             }
         }
         None
+    }
+
+    /// A `·` right after a word between two stretches of Chinese prose
+    /// (`进行了侦察·二十一日`): RapidOCR's reading of a small `。`. (Where a
+    /// `、` was meant, in a list, the `。` is still wrong; the clause of four
+    /// or more characters makes that rare.) Names keep their dot: on either side of a name's
+    /// dot stand transliteration characters (`菲德尔·卡斯特罗`, `司马义·艾买提`),
+    /// or no word ends before it (`吐逊江·热介甫`); place pairs (`中国·淄博`)
+    /// stand in short segments. Needs, before the dot, a word of the lexicon
+    /// closing a clause of at least four characters.
+    fn dot_after_word(&self, u: &Unit, li: Option<usize>, i: usize, ri: usize) -> Option<Action> {
+        let r = u.cs[ri].1;
+        if !(is_han(r) || matches!(r, '“' | '”' | '（')) {
+            return None;
+        }
+        // The Han characters of the clause before the dot, nearest first
+        // (enough of them to tell a clause), and the mark that opens it.
+        let mut left: Vec<char> = Vec::new();
+        let mut opener = None;
+        let mut j = li;
+        while let (Some(k), true) = (j, left.len() < 16) {
+            let c = u.cs[k].1;
+            if is_han(c) {
+                left.push(c);
+            } else if !matches!(c, '“' | '”' | '《' | '》') {
+                opener = Some(c);
+                break;
+            }
+            j = u.prev_imm[k];
+        }
+        if left.len() < 4 {
+            return None;
+        }
+        // A clause of eight or more characters is prose; a shorter one only
+        // after a list or a sentence end (`身体健康、阖家幸福·李瑞环说`): a
+        // short one after a comma or at a paragraph start may be a place pair
+        // in a name (`第三届中国·淄博陶博会`), so the fix is only suggested.
+        let sure = left.len() >= 8 || matches!(opener, Some('、' | '。' | '！' | '？' | '·'));
+        let right: Vec<char> = std::iter::successors(Some(ri), |&k| u.next_imm[k])
+            .map(|k| u.cs[k].1)
+            .take(4)
+            .filter(|&c| is_han(c))
+            .take(2)
+            .collect();
+        let near = left.iter().take(2).chain(right.iter().take(2));
+        if near.filter(|&&c| is_transliteration(c)).count() >= 2 {
+            return None;
+        }
+        let lex = self.lexicon();
+        let word: Option<String> = (2..=4.min(left.len())).rev().find_map(|n| {
+            let w: String = left[..n].iter().rev().collect();
+            lex.freq(&w).is_some_and(|f| f >= 20).then_some(w)
+        });
+        let word = word?;
+        Some(Action {
+            end: i + 1,
+            replacement: "。".into(),
+            rule: "period",
+            confidence: if sure { 0.6 } else { 0.4 },
+            reason: Reason::from(if sure {
+                format!("'·' after the word {word}, closing a clause of eight or more characters (or one after a list or sentence end), with no transliteration characters around: a misread '。'")
+            } else {
+                format!("'·' after the word {word}, closing a short clause after a comma or at a paragraph start: a misread '。', or the dot of a place pair such as 中国·淄博")
+            }),
+            eat_spaces: Some(true),
+        })
     }
 
     /// A run `i..end` of `.`, `…`, `·` (`run`: the marks without spaces).

@@ -23,7 +23,7 @@
 
 use super::{Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_gap;
-use crate::chars::{is_cjk, is_han};
+use crate::chars::{is_cjk, is_han, is_transliteration};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::rules::Rules;
@@ -45,19 +45,14 @@ const RULES: &[RuleInfo] = &[
         about: "An ASCII hyphen at a line start or end right after 第 or 十 (across the line break) is the numeral 一 read short: 第-缕 → 第一缕, 三十-日 → 三十一日.",
     },
     RuleInfo {
+        id: "doubled-mark",
+        about: "Removes the second of two clause marks in a row (`完成，，对于`, `境界。，要`, `军官、、政治`): a '，' or '、' after any clause mark, or a mark repeated; Chinese never sets them so, and OCR reads one mark twice or a speck beside it. Runs of three (`。。。`) and '！！' are left alone.",
+    },
+    RuleInfo {
         id: "name-dot",
         about: "An ASCII '.', ':' or ' between two characters of a transliterated name (both sides spelled with transliteration characters) is the name's middle dot: 诺罗敦.拉那烈 → 诺罗敦·拉那烈.",
     },
 ];
-
-/// Characters common in transliterated foreign names, listed by hand for
-/// this rule (the standard reference for such spellings is Xinhua's
-/// 世界人名翻译大辞典). Ordinary words rarely have one on each side of a dot.
-const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦保贝本比彼毕波伯博布查达戴丹德迪蒂丁杜敦多厄恩尔法菲费芬弗福盖冈戈格哈豪赫亨胡霍基吉加贾杰捷卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷里利莉琳卢鲁伦罗洛马玛迈麦曼芒梅蒙米密摩莫默姆穆纳娜奈尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐乔切琼丘萨塞桑瑟森沙莎什舍施舒斯苏索塔泰坦汤特滕提廷图托瓦旺威韦维温沃乌希谢辛休雅亚扬耶伊尤泽扎詹兹佐";
-
-fn transliteration(c: char) -> bool {
-    TRANSLITERATION.contains(c)
-}
 
 /// Middle dots of names read as ASCII marks in `text` (a line at `at`).
 fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
@@ -74,9 +69,9 @@ fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
             continue;
         };
         // Both neighbours spell a name, and one of them a longer one.
-        let outer = k >= 2 && get(k - 2).is_some_and(transliteration)
-            || get(k + 2).is_some_and(transliteration);
-        if transliteration(a) && transliteration(b) && outer {
+        let outer = k >= 2 && get(k - 2).is_some_and(is_transliteration)
+            || get(k + 2).is_some_and(is_transliteration);
+        if is_transliteration(a) && is_transliteration(b) && outer {
             edits.push(Edit::fix(
                 at + i..at + i + 1,
                 "·",
@@ -86,6 +81,51 @@ fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
                 format!("'{m}' inside the transliterated name …{a}{m}{b}…: its middle dot"),
             ));
         }
+    }
+}
+
+/// Clause marks a second mark never follows in Chinese text.
+fn is_clause_mark(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！')
+}
+
+/// The second of two clause marks in a row in `text` (a line at `at`),
+/// spaces between them allowed.
+fn doubled_marks(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    if !text.contains(['，', '、', '。', '；', '：']) {
+        return;
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let get = |j: usize| chars.get(j).map(|&(_, c)| c);
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, first) = chars[k];
+        k += 1;
+        if !is_clause_mark(first) {
+            continue;
+        }
+        let mut m = k;
+        while get(m).is_some_and(is_gap) {
+            m += 1;
+        }
+        let Some(second) = get(m) else { break };
+        let doubled =
+            matches!(second, '，' | '、') || (second == first && !matches!(first, '？' | '！'));
+        // A run of three is an informal ellipsis or emphasis, not a misread.
+        let run = (k >= 2 && get(k - 2) == Some(first)) || get(m + 1) == Some(second);
+        if !doubled || run {
+            continue;
+        }
+        let end = chars.get(m + 1).map_or(text.len(), |&(j, _)| j);
+        edits.push(Edit::fix(
+            at + i + first.len_utf8()..at + end,
+            "",
+            ID,
+            "doubled-mark",
+            0.8,
+            format!("'{second}' right after '{first}': one mark read twice, or a speck beside it"),
+        ));
+        k = m + 1;
     }
 }
 
@@ -159,7 +199,7 @@ impl Pass for Specks {
     }
 
     fn about(&self) -> &'static str {
-        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end; restores the middle dot of a transliterated name read as '.', ':' or '."
+        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end, the second of two clause marks in a row; restores the middle dot of a transliterated name read as '.', ':' or '."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {
@@ -189,6 +229,7 @@ impl Pass for Specks {
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
             hyphens(text, line.range.start, prev, &mut edits);
             name_dots(text, line.range.start, &mut edits);
+            doubled_marks(text, line.range.start, &mut edits);
             let body = text.trim_end_matches(is_gap);
             let Some(mark) = body
                 .chars()
@@ -258,6 +299,17 @@ mod tests {
             ("发展阶段:面对新世纪", "发展阶段:面对新世纪"),
             ("把握重点.条实", "把握重点.条实"),
             ("Mr.Smith 说", "Mr.Smith 说"),
+            // One mark read twice, or a speck beside it.
+            ("它的建成，，拉近了", "它的建成，拉近了"),
+            ("新的境界。，要努力", "新的境界。要努力"),
+            ("军事军官、、政治军官", "军事军官、政治军官"),
+            ("十五万辆。 。（李曼丽）", "十五万辆。（李曼丽）"),
+            ("现代军事、，科学文化", "现代军事、科学文化"),
+            // Marks of their own, and runs.
+            ("真的吗？！太好了！！", "真的吗？！太好了！！"),
+            ("他说。。。好吧", "他说。。。好吧"),
+            ("“好。”，他说", "“好。”，他说"),
+            ("如下：，", "如下："),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
