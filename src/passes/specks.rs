@@ -26,6 +26,7 @@ use crate::chars::is_inline_space as is_gap;
 use crate::chars::{is_cjk, is_han, is_transliteration};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
+use crate::lexicon::Lexicon;
 use crate::rules::Rules;
 use anyhow::Result;
 
@@ -43,6 +44,10 @@ const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "hyphen-one",
         about: "An ASCII hyphen at a line start or end right after 第 or 十 (across the line break) is the numeral 一 read short: 第-缕 → 第一缕, 三十-日 → 三十一日.",
+    },
+    RuleInfo {
+        id: "split-word",
+        about: "Removes a comma at a line end that parts a common word (frequency 100 or more in the lexicon) continued on the next line, when neither half belongs to a longer word on its side (`在改革发，` / `展中保持` → `在改革发` / `展中保持`).",
     },
     RuleInfo {
         id: "doubled-mark",
@@ -158,10 +163,79 @@ fn hyphen_edit(range: std::ops::Range<usize>, prev: Option<char>, start: bool) -
     }
 }
 
-pub struct Specks;
+pub struct Specks {
+    lexicon: Lexicon,
+}
 
-pub fn build(_rules: &Rules) -> Result<Box<dyn Pass>> {
-    Ok(Box::new(Specks))
+pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
+    Ok(Box::new(Specks {
+        lexicon: Lexicon::with_rules(rules)?,
+    }))
+}
+
+/// The same inside a line where a converter marked the printed line end
+/// with one space (`在改革发， 展中保持`, Markdown output).
+fn inline_split_words(lex: &Lexicon, text: &str, at: usize, edits: &mut Vec<Edit>) {
+    for (i, _) in text.match_indices("， ") {
+        // slice: `i` and `i + 4` are the ends of '，' and the one-byte space.
+        let (before, after) = (&text[..i], &text[i + "， ".len()..]);
+        if let Some(word) = splits_word(lex, before, after) {
+            edits.push(Edit::fix(
+                at + i..at + i + "，".len(),
+                "",
+                ID,
+                "split-word",
+                0.75,
+                format!(
+                    "'，' before a line-end space parts the word {word}, whose halves stand alone on either side: a speck, not a clause mark"
+                ),
+            ));
+        }
+    }
+}
+
+/// Particles that end a clause on their own: a comma after one is printed.
+fn is_particle(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了' | '着' | '过' | '吗' | '呢' | '吧' | '啊' | '呀' | '么' | '嘛' | '哦'
+    )
+}
+
+/// A comma tight against the end of a line that cuts a word in two
+/// (`在改革发，` / `展中保持`): the word's halves stand alone in the best
+/// segmentations of the clause before (at least three Han characters) and
+/// the text after (at least two), and together make a common word
+/// (frequency 100 or more). A printed comma closes a clause; it does not
+/// part the characters of one word.
+fn splits_word(lex: &Lexicon, before: &str, next: &str) -> Option<String> {
+    let mut left: Vec<char> = before
+        .chars()
+        .rev()
+        .take_while(|&c| is_han(c))
+        .take(8)
+        .collect();
+    left.reverse();
+    let right: Vec<char> = next.chars().take_while(|&c| is_han(c)).take(8).collect();
+    let (&a, &b) = (left.last()?, right.first()?);
+    if left.len() < 3 || right.len() < 2 || a == b || is_particle(a) {
+        return None;
+    }
+    let word: String = [a, b].iter().collect();
+    if lex.freq(&word).is_none_or(|f| f < 100) {
+        return None;
+    }
+    let alone_last = lex
+        .segment(&left)
+        .1
+        .last()
+        .is_some_and(|(r, _)| r.len() == 1);
+    let alone_first = lex
+        .segment(&right)
+        .1
+        .first()
+        .is_some_and(|(r, _)| r.len() == 1);
+    (alone_last && alone_first).then_some(word)
 }
 
 /// A hyphen at either end of a printed line, touching Chinese text;
@@ -213,7 +287,7 @@ impl Pass for Specks {
             return edits;
         }
         let mut prev_end: Option<(usize, char)> = None;
-        for line in &doc.lines {
+        for (n, line) in doc.lines.iter().enumerate() {
             if line.kind != LineKind::Text {
                 prev_end = None;
                 continue;
@@ -230,6 +304,9 @@ impl Pass for Specks {
             hyphens(text, line.range.start, prev, &mut edits);
             name_dots(text, line.range.start, &mut edits);
             doubled_marks(text, line.range.start, &mut edits);
+            if text.contains("， ") {
+                inline_split_words(&self.lexicon, text, line.range.start, &mut edits);
+            }
             let body = text.trim_end_matches(is_gap);
             let Some(mark) = body
                 .chars()
@@ -241,7 +318,30 @@ impl Pass for Specks {
             let before_mark = &body[..body.len() - mark.len_utf8()];
             let kept = before_mark.trim_end_matches(is_gap);
             if kept.len() == before_mark.len() {
-                continue; // tight against the text: a printed comma
+                // Tight against the text: a printed comma, unless it cuts
+                // a word that the next line finishes.
+                let next = doc
+                    .lines
+                    .get(n + 1)
+                    .filter(|next| {
+                        next.kind == LineKind::Text
+                            && doc.text.get(line.range.end..next.range.start) == Some("\n")
+                    })
+                    .map(|next| &doc.text[next.range.clone()]);
+                if let Some(word) = next.and_then(|t| splits_word(&self.lexicon, kept, t)) {
+                    let start = line.range.start + kept.len();
+                    edits.push(Edit::fix(
+                        start..line.range.start + body.len(),
+                        "",
+                        ID,
+                        "split-word",
+                        0.75,
+                        format!(
+                            "'{mark}' at the line end parts the word {word}, whose halves stand alone on either side: a speck, not a clause mark"
+                        ),
+                    ));
+                }
+                continue;
             }
             // Apart from Chinese text, or alone on the line.
             if !kept.chars().next_back().is_none_or(is_cjk) {
@@ -310,6 +410,24 @@ mod tests {
             ("他说。。。好吧", "他说。。。好吧"),
             ("“好。”，他说", "“好。”，他说"),
             ("如下：，", "如下："),
+            // A comma at a line end that parts a word.
+            (
+                "中推进改革、发展，在改革发，\n展中保持社会稳定",
+                "中推进改革、发展，在改革发\n展中保持社会稳定",
+            ),
+            (
+                "的物质文化需求和相对落，\n后的生产力水平",
+                "的物质文化需求和相对落\n后的生产力水平",
+            ),
+            // Printed commas: after a word, a particle, a short clause.
+            (
+                "我们要坚持改革，\n开放的方针不动摇",
+                "我们要坚持改革，\n开放的方针不动摇",
+            ),
+            ("这是他说的，\n是真话", "这是他说的，\n是真话"),
+            ("不，\n是这样的", "不，\n是这样的"),
+            ("在改革发， 展中保持社会稳定", "在改革发 展中保持社会稳定"),
+            ("我们要坚持改革， 开放的方针", "我们要坚持改革， 开放的方针"),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
