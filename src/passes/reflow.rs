@@ -630,6 +630,28 @@ fn news_lead(s: &str) -> Option<(&str, bool)> {
     Some((c.get(0)?.as_str(), c.get(1).is_some()))
 }
 
+/// Whether line `i` closes a bracketed note that a line at most three lines
+/// up opened at its start (`（作者为全国政协副主` / `席、澳门中华总商会会长）`),
+/// with no other bracket between, after a sentence end or at the start.
+fn note_closes(c: &Ctx, lines: &[Printed], i: usize) -> bool {
+    let mut inner = 0;
+    for k in (i.saturating_sub(3)..=i).rev() {
+        let s = c.s(&lines[k]);
+        let body = if k == i {
+            s.trim_end_matches(['）', ')'])
+        } else {
+            s
+        };
+        inner += body.matches(['（', '(', '）', ')']).count();
+        if s.starts_with(['（', '(']) {
+            let opened_alone = inner == 1;
+            let after_end = k == 0 || ends_sentence(c.s(&lines[k - 1]));
+            return opened_alone && after_end;
+        }
+    }
+    false
+}
+
 /// Whether `a` leaves a bracket open (`（新华社`) that `b` closes within a
 /// few characters (`记者徐显辉摄）`): a paragraph never ends inside one.
 fn open_bracket_closes_in(a: &str, b: &str) -> bool {
@@ -717,6 +739,17 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "line ends with a closing bracket (a credit or note) short of the column width".into(),
         );
     }
+    if matches!(last_char(sa), Some('）' | ')'))
+        && c.title(b)
+        && !bracketed(sb)
+        && note_closes(c, lines, i)
+    {
+        return Decision::Break(
+            "heading",
+            0.75,
+            "a bracketed note that a line opened ends here, and a short unpunctuated line follows: a heading".into(),
+        );
+    }
     let prev_ends = i == 0 || ends_sentence(c.s(&lines[i - 1]));
     if ends_sentence(sa) {
         if room >= 1.5 + slack(sa, sb) {
@@ -797,15 +830,23 @@ fn lost_stop(c: &Ctx, lines: &[Printed], i: usize) -> bool {
     if i == 0 || !c.full(&lines[i - 1]) || ends_sentence(c.s(&lines[i - 1])) {
         return false;
     }
-    // Prose: the line before carries a clause mark (a headline has none).
-    if !c.s(&lines[i - 1]).contains(['，', '、', '；', '。', ',']) {
+    let prev = c.s(&lines[i - 1]);
+    // Prose: the line before carries a clause mark (a headline has none),
+    // and does not close a bracketed note (`（作者为…会长）`) that a
+    // heading follows.
+    if !prev.contains(['，', '、', '；', '。', ',']) || matches!(last_char(prev), Some('）' | ')'))
+    {
         return false;
     }
+    // A quotation left open over the last two lines (`“继` / `承不泥古，发
+    // 展不离宗`) lost its closing mark, not a 。.
     let sa = c.s(&lines[i]);
-    let open = sa
-        .rfind('“')
-        .is_some_and(|o| sa.rfind('”').is_none_or(|e| e < o));
-    last_char(sa).is_some_and(is_han) && !open
+    let open = |s: &str| {
+        s.rfind('“')
+            .is_some_and(|o| s.rfind('”').is_none_or(|e| e < o))
+    };
+    let quoted = open(sa) || (!sa.contains('”') && open(prev));
+    last_char(sa).is_some_and(is_han) && !quoted
 }
 
 /// A paragraph end whose final mark the OCR dropped (its line hangs the
