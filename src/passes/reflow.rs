@@ -652,6 +652,24 @@ fn note_closes(c: &Ctx, lines: &[Printed], i: usize) -> bool {
     false
 }
 
+/// Whether `s` ends with a temperature as OCR reads it (`0℃`, `10°℃`,
+/// `-17C`): the last item of a weather report line.
+fn ends_with_temperature(s: &str) -> bool {
+    let body = s
+        .trim_end_matches(['℃', 'C', '°'])
+        .trim_end_matches(|c: char| c.is_ascii_whitespace());
+    body.len() < s.len() && body.ends_with(|c: char| c.is_ascii_digit())
+}
+
+/// Whether `s` is an item of a weather table: a place name (two or more Han
+/// characters) first, a temperature last (`哈尔滨晴一30C/一23°℃`), and no
+/// clause mark: prose (`左右，明天夜间将降到20℃`) has one.
+fn weather_item(s: &str) -> bool {
+    s.chars().take(2).all(is_han)
+        && ends_with_temperature(s)
+        && !s.contains(['，', '。', '、', '；', '：', ',', ';'])
+}
+
 /// Whether `a` leaves a bracket open (`（新华社`) that `b` closes within a
 /// few characters (`记者徐显辉摄）`): a paragraph never ends inside one.
 fn open_bracket_closes_in(a: &str, b: &str) -> bool {
@@ -705,6 +723,13 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "join-line",
             0.95,
             format!("next line starts with '{ch}', which never starts a line"),
+        );
+    }
+    if ends_with_temperature(sa) && weather_item(sb) {
+        return Decision::Break(
+            "list-item",
+            0.8,
+            "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
         );
     }
     let room = c.w - a.width;
@@ -1345,6 +1370,22 @@ mod tests {
         );
         let out = fix(&input);
         assert!(out.contains("越过越好村里建起了"), "{out}");
+    }
+
+    #[test]
+    fn weather_items_are_paragraphs_but_prose_temperatures_join() {
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n北京晴-9℃/0℃\n天津多云转晴-9C/0°℃\n呼和浩特晴一17°C一5℃\n村里建起了一座新的图\n",
+        ));
+        assert!(
+            out.contains("北京晴-9℃/0℃\n\n天津多云转晴-9C/0°℃\n\n呼和浩特晴一17°C一5℃"),
+            "{out}"
+        );
+        // Trap: prose that runs on after a temperature at a line end.
+        let out = fix(&column(
+            "家都说今天气温高达35℃\n左右，明天夜间将降到20℃\n以下，村里建起了一座图\n",
+        ));
+        assert!(out.contains("35℃左右，明天夜间将降到20℃以下，"), "{out}");
     }
 
     #[test]
