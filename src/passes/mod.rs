@@ -1,7 +1,9 @@
 //! The passes and their one ordered registry.
 
+use crate::chars::is_han;
 use crate::document::Document;
 use crate::edit::Edit;
+use crate::lexicon::Lexicon;
 use crate::rules::Rules;
 use anyhow::Result;
 
@@ -135,6 +137,52 @@ pub(crate) fn assert_table(id: &str, cases: &[(&str, &str)]) {
     for (input, want) in cases {
         assert_eq!(run_only(id, input), *want, "input: {input}");
     }
+}
+
+/// Particles that end a clause on their own: a comma after one is printed.
+fn is_particle(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了' | '着' | '过' | '吗' | '呢' | '吧' | '啊' | '呀' | '么' | '嘛' | '哦'
+    )
+}
+
+/// The common word (frequency 100 or more) that a cut between `before` and
+/// `after` parts, if any: the last Han character of `before` and the first
+/// of `after` make the word, and each stands alone in the best segmentation
+/// of its side (at least three Han characters before, two after), so no
+/// longer word on either side claims it (`在改革发` | `展中保持`, but not
+/// `坚持改革` | `开放的`). A particle before the cut (`的`, `了`) ends a
+/// clause of its own. Used for a comma that cuts a word (specks) and a
+/// paragraph break that would (reflow).
+pub(crate) fn word_across(lex: &Lexicon, before: &str, next: &str) -> Option<String> {
+    let mut left: Vec<char> = before
+        .chars()
+        .rev()
+        .take_while(|&c| is_han(c))
+        .take(8)
+        .collect();
+    left.reverse();
+    let right: Vec<char> = next.chars().take_while(|&c| is_han(c)).take(8).collect();
+    let (&a, &b) = (left.last()?, right.first()?);
+    if left.len() < 3 || right.len() < 2 || a == b || is_particle(a) {
+        return None;
+    }
+    let word: String = [a, b].iter().collect();
+    if lex.freq(&word).is_none_or(|f| f < 100) {
+        return None;
+    }
+    let alone_last = lex
+        .segment(&left)
+        .1
+        .last()
+        .is_some_and(|(r, _)| r.len() == 1);
+    let alone_first = lex
+        .segment(&right)
+        .1
+        .first()
+        .is_some_and(|(r, _)| r.len() == 1);
+    (alone_last && alone_first).then_some(word)
 }
 
 #[cfg(test)]

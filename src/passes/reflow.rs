@@ -30,7 +30,7 @@
 //! since text may have been lost at a column end. Headings, list and table
 //! lines, code and bylines are never joined.
 
-use super::{Options, Pass, RuleInfo};
+use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_ws;
 use crate::chars::{em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end};
 use crate::document::{Document, LineKind};
@@ -50,7 +50,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "paragraph-end",
-        about: "Starts a new paragraph after a line that ends a sentence short of the column width, or before a line indented by the lost two characters.",
+        about: "Starts a new paragraph after a line that ends a sentence short of the column width, or before a line indented by the lost two characters; on widths alone, never where a common word spans the line break (`大会常` / `务委员会`).",
     },
     RuleInfo {
         id: "lost-stop",
@@ -1161,7 +1161,26 @@ impl Pass for Reflow {
                     ) else {
                         continue;
                     };
-                    match decide_inside(c, &run.lines, i) {
+                    let decision = match decide_inside(c, &run.lines, i) {
+                        // Width evidence alone (a lost final mark, a lost
+                        // indent, a short heading) does not break a word in
+                        // two (`代表大会常` / `务委员会第十九次`: the line below
+                        // lost characters, not its indent).
+                        Decision::Break(rule, conf, why)
+                            if matches!(rule, "paragraph-end" | "heading") && conf <= 0.75 =>
+                        {
+                            match word_across(&self.lexicon, c.s(a), c.s(b)) {
+                                Some(word) => Decision::Join(
+                                    "join-line",
+                                    0.6,
+                                    format!("the word '{word}' spans the line break, so no paragraph ends here (the next line is short for characters the OCR lost)"),
+                                ),
+                                None => Decision::Break(rule, conf, why),
+                            }
+                        }
+                        d => d,
+                    };
+                    match decision {
                         Decision::Join(rule, conf, why) => {
                             let rep = joiner(ca, cb);
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
@@ -1370,6 +1389,16 @@ mod tests {
         );
         let out = fix(&input);
         assert!(out.contains("越过越好村里建起了"), "{out}");
+    }
+
+    #[test]
+    fn no_paragraph_break_inside_a_word() {
+        // The second line is two characters short only because the OCR
+        // lost some: 常|务 is the word 常务, no lost final mark.
+        let out = fix(&column(
+            "家都说全国人民代表大会常\n务委员会第十九次会议\n决定，村里建起了一座新图\n",
+        ));
+        assert!(out.contains("代表大会常务委员会"), "{out}");
     }
 
     #[test]

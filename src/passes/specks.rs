@@ -21,7 +21,7 @@
 //! delete or widen to `：`. Between two characters of transliteration it is
 //! put back as `·` first.
 
-use super::{Options, Pass, RuleInfo};
+use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_gap;
 use crate::chars::{is_cjk, is_han, is_transliteration};
 use crate::document::{Document, LineKind};
@@ -179,7 +179,7 @@ fn inline_split_words(lex: &Lexicon, text: &str, at: usize, edits: &mut Vec<Edit
     for (i, _) in text.match_indices("， ") {
         // slice: `i` and `i + 4` are the ends of '，' and the one-byte space.
         let (before, after) = (&text[..i], &text[i + "， ".len()..]);
-        if let Some(word) = splits_word(lex, before, after) {
+        if let Some(word) = word_across(lex, before, after) {
             edits.push(Edit::fix(
                 at + i..at + i + "，".len(),
                 "",
@@ -192,50 +192,6 @@ fn inline_split_words(lex: &Lexicon, text: &str, at: usize, edits: &mut Vec<Edit
             ));
         }
     }
-}
-
-/// Particles that end a clause on their own: a comma after one is printed.
-fn is_particle(c: char) -> bool {
-    matches!(
-        c,
-        '的' | '了' | '着' | '过' | '吗' | '呢' | '吧' | '啊' | '呀' | '么' | '嘛' | '哦'
-    )
-}
-
-/// A comma tight against the end of a line that cuts a word in two
-/// (`在改革发，` / `展中保持`): the word's halves stand alone in the best
-/// segmentations of the clause before (at least three Han characters) and
-/// the text after (at least two), and together make a common word
-/// (frequency 100 or more). A printed comma closes a clause; it does not
-/// part the characters of one word.
-fn splits_word(lex: &Lexicon, before: &str, next: &str) -> Option<String> {
-    let mut left: Vec<char> = before
-        .chars()
-        .rev()
-        .take_while(|&c| is_han(c))
-        .take(8)
-        .collect();
-    left.reverse();
-    let right: Vec<char> = next.chars().take_while(|&c| is_han(c)).take(8).collect();
-    let (&a, &b) = (left.last()?, right.first()?);
-    if left.len() < 3 || right.len() < 2 || a == b || is_particle(a) {
-        return None;
-    }
-    let word: String = [a, b].iter().collect();
-    if lex.freq(&word).is_none_or(|f| f < 100) {
-        return None;
-    }
-    let alone_last = lex
-        .segment(&left)
-        .1
-        .last()
-        .is_some_and(|(r, _)| r.len() == 1);
-    let alone_first = lex
-        .segment(&right)
-        .1
-        .first()
-        .is_some_and(|(r, _)| r.len() == 1);
-    (alone_last && alone_first).then_some(word)
 }
 
 /// A hyphen at either end of a printed line, touching Chinese text;
@@ -328,7 +284,7 @@ impl Pass for Specks {
                             && doc.text.get(line.range.end..next.range.start) == Some("\n")
                     })
                     .map(|next| &doc.text[next.range.clone()]);
-                if let Some(word) = next.and_then(|t| splits_word(&self.lexicon, kept, t)) {
+                if let Some(word) = next.and_then(|t| word_across(&self.lexicon, kept, t)) {
                     let start = line.range.start + kept.len();
                     edits.push(Edit::fix(
                         start..line.range.start + body.len(),
