@@ -652,22 +652,31 @@ fn note_closes(c: &Ctx, lines: &[Printed], i: usize) -> bool {
     false
 }
 
+/// Specks and misread marks OCR leaves around the items of a table
+/// (`。 ”太原`, `5"C   :`): trimmed before the items are read.
+fn is_table_debris(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '.' | ':' | '，' | '。' | ',' | '“' | '”' | '"' | '*')
+}
+
 /// Whether `s` ends with a temperature as OCR reads it (`0℃`, `10°℃`,
-/// `-17C`): the last item of a weather report line.
+/// `-17C`, Tesseract's `5"C` and `4*C`): the last item of a weather report
+/// line.
 fn ends_with_temperature(s: &str) -> bool {
-    let body = s
-        .trim_end_matches(['℃', 'C', '°'])
-        .trim_end_matches(|c: char| c.is_ascii_whitespace());
+    let s = s.trim_end_matches(is_table_debris);
+    let body = s.trim_end_matches(['℃', 'C', '°', '"', '*', '“', '”']);
     body.len() < s.len() && body.ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether `s` is an item of a weather table: a place name (two or more Han
 /// characters) first, a temperature last (`哈尔滨晴一30C/一23°℃`), and no
-/// clause mark: prose (`左右，明天夜间将降到20℃`) has one.
+/// clause mark between: prose (`左右，明天夜间将降到20℃`) has one.
 fn weather_item(s: &str) -> bool {
-    s.chars().take(2).all(is_han)
-        && ends_with_temperature(s)
-        && !s.contains(['，', '。', '、', '；', '：', ',', ';'])
+    let core = s
+        .trim_start_matches(is_table_debris)
+        .trim_end_matches(is_table_debris);
+    core.chars().take(2).all(is_han)
+        && ends_with_temperature(core)
+        && !core.contains(['，', '。', '、', '；', '：', ',', ';'])
 }
 
 /// Whether `a` leaves a bracket open (`（新华社`) that `b` closes within a
@@ -711,6 +720,14 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "a photo note (附图片…, 图片) belongs to the headline or text before it".into(),
         );
     }
+    // Before the continuation test: OCR sets specks before table items.
+    if ends_with_temperature(sa) && weather_item(sb) {
+        return Decision::Break(
+            "list-item",
+            0.8,
+            "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
+        );
+    }
     if open_bracket_closes_in(sa, sb) {
         return Decision::Join(
             "join-line",
@@ -723,13 +740,6 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "join-line",
             0.95,
             format!("next line starts with '{ch}', which never starts a line"),
-        );
-    }
-    if ends_with_temperature(sa) && weather_item(sb) {
-        return Decision::Break(
-            "list-item",
-            0.8,
-            "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
         );
     }
     let room = c.w - a.width;
@@ -993,6 +1003,13 @@ impl Reflow {
             // After a sentence end a leading `.` or `:` is no final mark of
             // it but specks read in a lost indent (see `decide_inside`).
             return None;
+        }
+        if ends_with_temperature(sa) && weather_item(sb) {
+            return Some(Decision::Break(
+                "list-item",
+                0.8,
+                "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
+            ));
         }
         if let Some(ch) = starts_continuation(sb) {
             return Some(Decision::Join(
@@ -1408,6 +1425,14 @@ mod tests {
         ));
         assert!(
             out.contains("北京晴-9℃/0℃\n\n天津多云转晴-9C/0°℃\n\n呼和浩特晴一17°C一5℃"),
+            "{out}"
+        );
+        // Tesseract's readings: the degree sign as a quote or star, specks.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n福州多云10\"CA 19\"C\n。 ”太原畏一10\"CAS5\"C\n长沙小雨转阴4*C8“C  :\n村里建起了一座新的图\n",
+        ));
+        assert!(
+            out.contains("19\"C\n\n。 ”太原畏一10\"CAS5\"C\n\n长沙小雨"),
             "{out}"
         );
         // Trap: prose that runs on after a temperature at a line end.
