@@ -129,6 +129,10 @@ struct Pairs {
     /// characters: a window where neither `xa`... pair is listed cannot form
     /// such a word around a character.
     inner: FxHashSet<u64>,
+    /// A filter over `inner` small enough to stay in cache: a pair it
+    /// rules out is in no word, and most pairs a pass asks about are ruled
+    /// out here without probing the large set.
+    inner_filter: PairFilter,
     /// The map's words as a trie of characters in one hash table, so that a
     /// walk takes one lookup per character instead of decoding three map
     /// nodes (one per UTF-8 byte). None if the map holds a frequency the
@@ -240,6 +244,46 @@ impl Trie {
             node = step.node;
         }
         true
+    }
+}
+
+/// A blocked Bloom filter over pair keys: two bits of one 64-bit word per
+/// key, in 512 KiB. With the embedded map's ~300,000 pairs about 1 in 70
+/// absent pairs passes it; a pair that is in the set always does.
+struct PairFilter {
+    words: Box<[u64]>,
+}
+
+/// log2 of the number of words in a [`PairFilter`].
+const FILTER_BITS: u32 = 16;
+
+impl PairFilter {
+    fn of(keys: &FxHashSet<u64>) -> PairFilter {
+        let mut words = vec![0u64; 1 << FILTER_BITS].into_boxed_slice();
+        for &k in keys {
+            let (i, mask) = Self::slot(k);
+            // index: `slot` gives an index below `1 << FILTER_BITS`.
+            words[i] |= mask;
+        }
+        PairFilter { words }
+    }
+
+    /// The word of `key` (the top bits of a multiplicative hash) and its
+    /// two bits there (from lower bits of the same hash).
+    #[inline]
+    fn slot(key: u64) -> (usize, u64) {
+        let h = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let i = (h >> (64 - FILTER_BITS)) as usize;
+        let mask = (1u64 << ((h >> 20) & 63)) | (1u64 << ((h >> 30) & 63));
+        (i, mask)
+    }
+
+    /// False only if `key` is not in the set the filter was made of.
+    #[inline]
+    fn may_hold(&self, key: u64) -> bool {
+        let (i, mask) = Self::slot(key);
+        // index: as in `of`.
+        self.words[i] & mask == mask
     }
 }
 
@@ -506,6 +550,7 @@ impl Lexicon {
         }
         let ln_freq = (0..LN_TABLE).map(|f| (f as f64).ln()).collect();
         Pairs {
+            inner_filter: PairFilter::of(&inner),
             inner,
             trie,
             ln_freq,
@@ -519,7 +564,8 @@ impl Lexicon {
             None => true,
             Some(p) => {
                 let k = pair_key(a, b);
-                p.inner.contains(&k) || self.overlay_pairs.contains(&k)
+                (p.inner_filter.may_hold(k) && p.inner.contains(&k))
+                    || self.overlay_pairs.contains(&k)
             }
         }
     }
@@ -662,6 +708,58 @@ impl Lexicon {
             } else {
                 start
             },
+            at_root: true,
+        }
+    }
+
+    /// Where the walk of [`Lexicon::prefix_words`] stands after all of
+    /// `prefix`: resume it over the characters that follow with
+    /// [`Lexicon::words_after`]. None when no word goes on past `prefix`,
+    /// and always when the lexicon has an overlay (whose words are matched
+    /// on the whole text of the walk, which a cursor does not keep): then
+    /// walk with `prefix_words`.
+    pub fn cursor(&self, prefix: &[char]) -> Option<Cursor> {
+        if !self.overlay.is_empty() {
+            return None;
+        }
+        let mut walk = self.prefix_words(prefix, 0, prefix.len());
+        for _ in walk.by_ref() {}
+        Some(Cursor {
+            addr: walk.addr?,
+            out: walk.out.value(),
+            trie: walk.trie.is_some(),
+            at_root: prefix.is_empty(),
+        })
+    }
+
+    /// True when [`Lexicon::cursor`] can stand for walks of this lexicon
+    /// (it has no overlay).
+    pub fn resumable(&self) -> bool {
+        self.overlay.is_empty()
+    }
+
+    /// The words of `prefix_words(prefix ++ rest, 0, ∞)` longer than
+    /// `prefix`, with `at` the [`Lexicon::cursor`] of `prefix`, as
+    /// `(characters of rest they take, freq)`, shortest first.
+    pub fn words_after<'a>(&'a self, at: Cursor, rest: &'a [char]) -> PrefixWords<'a> {
+        // A cursor made with the trie resumes in it (the trie, once built,
+        // stays); one made on the map resumes on the map.
+        let trie = if at.trie {
+            self.pairs.get().and_then(|p| p.trie.as_ref())
+        } else {
+            None
+        };
+        PrefixWords {
+            lex: self,
+            trie,
+            chars: rest,
+            start: 0,
+            pos: 0,
+            end: rest.len(),
+            addr: Some(at.addr),
+            out: Output::new(at.out),
+            overlay_end: 0,
+            at_root: at.at_root,
         }
     }
 
@@ -866,6 +964,17 @@ impl Lexicon {
     }
 }
 
+/// A walk of [`Lexicon::prefix_words`] stopped after some characters (see
+/// [`Lexicon::cursor`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Cursor {
+    addr: CompiledAddr,
+    out: u64,
+    /// The address is a trie node (else a map node).
+    trie: bool,
+    at_root: bool,
+}
+
 /// Iterator of [`Lexicon::prefix_words`].
 #[derive(Clone)]
 pub struct PrefixWords<'a> {
@@ -885,6 +994,9 @@ pub struct PrefixWords<'a> {
     out: Output,
     /// Overlay words can end at or before this position.
     overlay_end: usize,
+    /// The walk began at the map's root (not resumed from a [`Cursor`]):
+    /// its first step may use the `first_cjk` table.
+    at_root: bool,
 }
 
 impl PrefixWords<'_> {
@@ -910,7 +1022,7 @@ impl PrefixWords<'_> {
             return (step.freq > 0).then_some(u64::from(step.freq));
         }
         // index: the `first_cjk` table has a cell per `CJK` character.
-        let table = (self.pos == self.start && CJK.contains(&c))
+        let table = (self.at_root && self.pos == self.start && CJK.contains(&c))
             .then(|| self.lex.first_cjk()[c as usize - *CJK.start() as usize]);
         if let Some(step) = table {
             if step.addr == NO_NODE {

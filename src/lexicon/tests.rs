@@ -441,3 +441,56 @@ fn cold_has(lex: &Lexicon, pair: &str) -> bool {
     }
     false
 }
+
+/// A walk resumed from a cursor finds exactly the words of the whole walk
+/// that are longer than the cursor's prefix, on the map and in the trie,
+/// for every split of sampled texts; a prefix that no word continues has no
+/// cursor, and a lexicon with an overlay gives none.
+#[test]
+fn cursors_resume_walks() {
+    let texts = [
+        "中心城区首位度",
+        "中华人民共和国成立",
+        "实干奋斗精神",
+        "努力做强做优做大",
+        "及早介入解决",
+        "的的的x中",
+    ];
+    let cold = Lexicon::with_rules(Rules::builtin().unwrap()).unwrap();
+    let warm = Lexicon::with_rules(Rules::builtin().unwrap()).unwrap();
+    warm.warm_up();
+    let (mut resumed, mut none) = (0, 0);
+    for lex in [&cold, &warm] {
+        assert!(lex.resumable());
+        for t in texts {
+            let cs = chars(t);
+            for start in 0..cs.len() {
+                let whole: Vec<_> = lex.prefix_words(&cs, start, cs.len()).collect();
+                for cut in start..=cs.len() {
+                    let k = cut - start;
+                    let longer: Vec<_> = whole
+                        .iter()
+                        .filter(|w| w.0 > k)
+                        .map(|&(len, f)| (len - k, f))
+                        .collect();
+                    match lex.cursor(&cs[start..cut]) {
+                        Some(c) => {
+                            let got: Vec<_> = lex.words_after(c, &cs[cut..]).collect();
+                            assert_eq!(got, longer, "{t} {start}..{cut}");
+                            resumed += usize::from(!got.is_empty() && k > 0);
+                        }
+                        None => {
+                            assert!(longer.is_empty(), "{t} {start}..{cut}");
+                            none += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(resumed > 20 && none > 20, "{resumed} {none}");
+    let user = rules_with(&[("words.tsv", "中心城区首位\t77\n")]);
+    let overlaid = Lexicon::with_rules(&user).unwrap();
+    assert!(!overlaid.resumable());
+    assert!(overlaid.cursor(&chars("中心")).is_none());
+}
