@@ -116,23 +116,23 @@ pub struct Lexicon {
     first_cjk: OnceLock<Box<[Step]>>,
     /// Pair tables for long inputs, built by [`Lexicon::warm_up`].
     pairs: OnceLock<Pairs>,
-    /// Adjacent pairs of the overlay's words (see [`Pairs::inner`]).
+    /// Adjacent pairs of the overlay's words (see [`Pairs::inner`]), exact.
     overlay_pairs: FxHashSet<u64>,
 }
 
 /// Tables over the map's words for long inputs. Building them streams all
-/// 349,000 words (about 150 ms), so they are made only when a long input
+/// 349,000 words (about 100 ms), so they are made only when a long input
 /// will repay it; every answer is the same with or without them, only
 /// faster.
 struct Pairs {
-    /// Every pair `ab` that occurs inside some word of two or more
-    /// characters: a window where neither `xa`... pair is listed cannot form
-    /// such a word around a character.
-    inner: FxHashSet<u64>,
-    /// A filter over `inner` small enough to stay in cache: a pair it
-    /// rules out is in no word, and most pairs a pass asks about are ruled
-    /// out here without probing the large set.
-    inner_filter: PairFilter,
+    /// The pairs `ab` that occur inside some word of two or more
+    /// characters, as a filter: a pair it rules out is in no word (a window
+    /// where neither `xa`... pair may join cannot form such a word around a
+    /// character); about 1 in 50 of the pairs that are in none passes it
+    /// too. An exact set would take 4 MiB, miss the cache on most probes
+    /// and take a third of the time to build the tables; a pair that
+    /// passes wrongly only costs a walk that finds nothing.
+    inner: PairFilter,
     /// The map's words as a trie of characters in one hash table, so that a
     /// walk takes one lookup per character instead of decoding three map
     /// nodes (one per UTF-8 byte). None if the map holds a frequency the
@@ -248,8 +248,10 @@ impl Trie {
 }
 
 /// A blocked Bloom filter over pair keys: two bits of one 64-bit word per
-/// key, in 512 KiB. With the embedded map's ~300,000 pairs about 1 in 70
-/// absent pairs passes it; a pair that is in the set always does.
+/// key, in 512 KiB, small enough to stay in cache. With the embedded map's
+/// ~300,000 pairs about 1 in 50 absent pairs passes it (2.2% of those
+/// misread asks about on the dev corpus); a pair that was inserted always
+/// does.
 struct PairFilter {
     words: Box<[u64]>,
 }
@@ -258,14 +260,16 @@ struct PairFilter {
 const FILTER_BITS: u32 = 16;
 
 impl PairFilter {
-    fn of(keys: &FxHashSet<u64>) -> PairFilter {
-        let mut words = vec![0u64; 1 << FILTER_BITS].into_boxed_slice();
-        for &k in keys {
-            let (i, mask) = Self::slot(k);
-            // index: `slot` gives an index below `1 << FILTER_BITS`.
-            words[i] |= mask;
+    fn new() -> PairFilter {
+        PairFilter {
+            words: vec![0u64; 1 << FILTER_BITS].into_boxed_slice(),
         }
-        PairFilter { words }
+    }
+
+    fn insert(&mut self, key: u64) {
+        let (i, mask) = Self::slot(key);
+        // index: `slot` gives an index below `1 << FILTER_BITS`.
+        self.words[i] |= mask;
     }
 
     /// The word of `key` (the top bits of a multiplicative hash) and its
@@ -278,7 +282,7 @@ impl PairFilter {
         (i, mask)
     }
 
-    /// False only if `key` is not in the set the filter was made of.
+    /// False only if `key` was not inserted.
     #[inline]
     fn may_hold(&self, key: u64) -> bool {
         let (i, mask) = Self::slot(key);
@@ -513,11 +517,10 @@ impl Lexicon {
 
     fn build_pairs(&self) -> Pairs {
         use fst::{IntoStreamer, Streamer};
-        // Sized for the embedded map up front (about 0.9 pairs and 1.4
-        // trie edges per word), so that the tables are not rehashed as
-        // they grow.
+        // Sized for the embedded map up front (about 1.4 trie edges per
+        // word), so that the table is not rehashed as it grows.
         let words = usize::try_from(self.fst_words).unwrap_or(0);
-        let mut inner = FxHashSet::with_capacity_and_hasher(words, Default::default());
+        let mut inner = PairFilter::new();
         let mut trie = Some(Trie::with_capacity(words + words / 2));
         let mut next_node = TRIE_ROOT + 1;
         let mut stream = self.fst.stream().into_stream();
@@ -550,7 +553,6 @@ impl Lexicon {
         }
         let ln_freq = (0..LN_TABLE).map(|f| (f as f64).ln()).collect();
         Pairs {
-            inner_filter: PairFilter::of(&inner),
             inner,
             trie,
             ln_freq,
@@ -558,14 +560,15 @@ impl Lexicon {
     }
 
     /// False only if no word of two or more characters has `a` directly
-    /// followed by `b`. Always true before [`Lexicon::warm_up`].
+    /// followed by `b`; true for such pairs, and for a few others (the
+    /// tables keep a filter, not a list, see [`Pairs::inner`]). Always true
+    /// before [`Lexicon::warm_up`].
     pub fn may_join(&self, a: char, b: char) -> bool {
         match self.pairs.get() {
             None => true,
             Some(p) => {
                 let k = pair_key(a, b);
-                (p.inner_filter.may_hold(k) && p.inner.contains(&k))
-                    || self.overlay_pairs.contains(&k)
+                p.inner.may_hold(k) || self.overlay_pairs.contains(&k)
             }
         }
     }
