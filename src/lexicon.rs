@@ -57,7 +57,7 @@ pub mod build;
 use crate::rules::{parse_table, Entry, Rules};
 use anyhow::{bail, Context as _, Result};
 use fst::raw::{CompiledAddr, Fst, Node, Output};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -151,7 +151,7 @@ const LN_TABLE: usize = 1 << 14;
 /// Node 0 is the root. Words holding a control character are left out (a
 /// walk stops at one, see [`PrefixWords::step`]).
 struct Trie {
-    edges: FxHashMap<u64, TrieStep>,
+    edges: FlatTable<TrieStep>,
     /// The root's edges for the CJK ideographs, by code point from
     /// `CJK.start()` ([`TrieStep::NONE`] where no word starts): every walk
     /// takes one, and an array cell costs less than a probe of the large
@@ -169,7 +169,8 @@ struct TrieStep {
 }
 
 impl TrieStep {
-    /// No edge: a real edge leads on or ends a word (see [`Trie::insert`]).
+    /// No edge: a real edge leads on or ends a word (see
+    /// [`TrieBuilder::insert`]).
     const NONE: TrieStep = TrieStep {
         node: TRIE_LEAF,
         freq: 0,
@@ -188,14 +189,6 @@ fn edge_key(node: u32, c: char) -> u64 {
 }
 
 impl Trie {
-    fn with_capacity(edges: usize) -> Trie {
-        let cells = *CJK.end() as usize - *CJK.start() as usize + 1;
-        Trie {
-            edges: FxHashMap::with_capacity_and_hasher(edges, Default::default()),
-            root_cjk: vec![TrieStep::NONE; cells].into_boxed_slice(),
-        }
-    }
-
     /// The edge `c` from `node`, if there is one.
     #[inline]
     fn get(&self, node: u32, c: char) -> Option<TrieStep> {
@@ -204,47 +197,175 @@ impl Trie {
             let step = self.root_cjk[c as usize - *CJK.start() as usize];
             return (!step.is_none()).then_some(step);
         }
-        self.edges.get(&edge_key(node, c)).copied()
+        self.edges.get(edge_key(node, c))
     }
+}
 
-    /// The cell for edge `c` from `node`, made empty if new.
-    fn entry(&mut self, node: u32, c: char) -> &mut TrieStep {
-        if node == TRIE_ROOT && CJK.contains(&c) {
-            // index: as in `get`.
-            return &mut self.root_cjk[c as usize - *CJK.start() as usize];
+/// Builds a [`Trie`] from the map's words in the map's order (UTF-8 byte
+/// order, which is code point order): a word shares with the trie at most
+/// the path of the previous word, so an edge is made without looking
+/// existing ones up, and the edges go into the table at the end, in the
+/// order of their slots.
+struct TrieBuilder {
+    /// Edges as made: `(from node, char, step)`.
+    edges: Vec<(u32, char, TrieStep)>,
+    /// The previous word's characters and the indices of their edges.
+    path: Vec<(char, usize)>,
+    next_node: u32,
+}
+
+impl TrieBuilder {
+    fn with_capacity(edges: usize) -> TrieBuilder {
+        TrieBuilder {
+            edges: Vec::with_capacity(edges),
+            path: Vec::new(),
+            next_node: TRIE_ROOT + 1,
         }
-        self.edges
-            .entry(edge_key(node, c))
-            .or_insert(TrieStep::NONE)
     }
 
-    /// Adds `word` with `freq`; false if the table cannot hold it.
-    fn insert(&mut self, next_node: &mut u32, word: &str, freq: u64) -> bool {
+    /// Adds `word` with `freq`; false if the table cannot hold it (a
+    /// frequency of 0 or above `u32::MAX`, too many nodes) or the word
+    /// does not come after the previous one.
+    fn insert(&mut self, word: &str, freq: u64) -> bool {
         let Ok(freq) = u32::try_from(freq) else {
             return false;
         };
         if freq == 0 {
             return false;
         }
-        let mut node = TRIE_ROOT;
-        let mut it = word.chars().peekable();
-        while let Some(c) = it.next() {
-            let step = self.entry(node, c);
-            if it.peek().is_none() {
-                step.freq = freq;
+        let mut chars = word.chars().peekable();
+        let mut shared = 0;
+        // index: `shared < path.len()` where `path` is read; `edges` holds
+        // every index that `path` records.
+        while let Some(&c) = chars.peek() {
+            if self.path.get(shared).is_some_and(|&(p, _)| p == c) {
+                shared += 1;
+                chars.next();
+            } else {
                 break;
             }
-            if step.node == TRIE_LEAF {
-                if *next_node == TRIE_LEAF {
-                    return false;
+        }
+        // Past the shared prefix the word must go on, with a character
+        // after the previous word's there: then none of its further edges
+        // exists yet (the words through them would lie between the two).
+        let Some(&next) = chars.peek() else {
+            return false;
+        };
+        if self.path.get(shared).is_some_and(|&(p, _)| p >= next) {
+            return false;
+        }
+        self.path.truncate(shared);
+        for c in chars {
+            let from = match self.path.last() {
+                None => TRIE_ROOT,
+                Some(&(_, e)) => {
+                    let step = &mut self.edges[e].2;
+                    if step.node == TRIE_LEAF {
+                        if self.next_node == TRIE_LEAF {
+                            return false;
+                        }
+                        step.node = self.next_node;
+                        self.next_node += 1;
+                    }
+                    step.node
                 }
-                step.node = *next_node;
-                *next_node += 1;
-            }
-            node = step.node;
+            };
+            self.path.push((c, self.edges.len()));
+            self.edges.push((from, c, TrieStep::NONE));
+        }
+        if let Some(&(_, last)) = self.path.last() {
+            self.edges[last].2.freq = freq;
         }
         true
     }
+
+    fn finish(self) -> Trie {
+        let cells = *CJK.end() as usize - *CJK.start() as usize + 1;
+        let mut root_cjk = vec![TrieStep::NONE; cells].into_boxed_slice();
+        let mut rest = Vec::with_capacity(self.edges.len());
+        for (from, c, step) in self.edges {
+            if from == TRIE_ROOT && CJK.contains(&c) {
+                // index: `root_cjk` has a cell per `CJK` character.
+                root_cjk[c as usize - *CJK.start() as usize] = step;
+            } else {
+                rest.push((edge_key(from, c), step));
+            }
+        }
+        Trie {
+            edges: FlatTable::build(rest),
+            root_cjk,
+        }
+    }
+}
+
+/// A hash table of distinct `u64` keys, built once: open addressing with
+/// linear probing, each key stored beside its value in one slot, at most
+/// half full. A lookup costs one slot's cache line in most cases. Building
+/// places the entries in the order of their first slots, so that the
+/// writes sweep the table once instead of landing at random. No key is
+/// [`FlatTable::EMPTY`] (an edge key has a character, at most 0x10FFFF, in
+/// its low half).
+struct FlatTable<V> {
+    slots: Box<[(u64, V)]>,
+}
+
+impl<V: Copy> FlatTable<V> {
+    const EMPTY: u64 = u64::MAX;
+
+    /// The table of `entries`, whose keys must be distinct.
+    fn build(mut entries: Vec<(u64, V)>) -> FlatTable<V> {
+        let bits = entries
+            .len()
+            .saturating_mul(2)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let Some(&(_, filler)) = entries.first() else {
+            return FlatTable {
+                slots: Box::new([]),
+            };
+        };
+        let mut slots = vec![(Self::EMPTY, filler); 1 << bits].into_boxed_slice();
+        let mask = slots.len() - 1;
+        entries.sort_unstable_by_key(|e| home(e.0, bits));
+        for (k, v) in entries {
+            let mut i = home(k, bits);
+            // index: `i` is masked to the table, which has free slots.
+            while slots[i].0 != Self::EMPTY {
+                i = (i + 1) & mask;
+            }
+            slots[i] = (k, v);
+        }
+        FlatTable { slots }
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = home(key, self.slots.len().trailing_zeros());
+        // index: `i` is masked to the table; at most half of it is full, so
+        // an empty slot ends the probe.
+        loop {
+            let (k, v) = self.slots[i];
+            if k == key {
+                return Some(v);
+            }
+            if k == Self::EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The first slot of `key` in a table of `2^bits` slots (`bits` from 4 to
+/// 63): the high bits of a multiplicative hash.
+#[inline]
+fn home(key: u64, bits: u32) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
 }
 
 /// A blocked Bloom filter over pair keys: two bits of one 64-bit word per
@@ -518,11 +639,10 @@ impl Lexicon {
     fn build_pairs(&self) -> Pairs {
         use fst::{IntoStreamer, Streamer};
         // Sized for the embedded map up front (about 1.4 trie edges per
-        // word), so that the table is not rehashed as it grows.
+        // word), so that the list of edges is not regrown.
         let words = usize::try_from(self.fst_words).unwrap_or(0);
         let mut inner = PairFilter::new();
-        let mut trie = Some(Trie::with_capacity(words + words / 2));
-        let mut next_node = TRIE_ROOT + 1;
+        let mut trie = Some(TrieBuilder::with_capacity(words + words / 2));
         let mut stream = self.fst.stream().into_stream();
         while let Some((key, out)) = stream.next() {
             let Ok(word) = std::str::from_utf8(key) else {
@@ -534,7 +654,7 @@ impl Lexicon {
                 .as_mut()
                 .filter(|_| !word.chars().any(char::is_control))
             {
-                if !t.insert(&mut next_node, word, out.value()) {
+                if !t.insert(word, out.value()) {
                     trie = None;
                 }
             }
@@ -554,7 +674,7 @@ impl Lexicon {
         let ln_freq = (0..LN_TABLE).map(|f| (f as f64).ln()).collect();
         Pairs {
             inner,
-            trie,
+            trie: trie.map(TrieBuilder::finish),
             ln_freq,
         }
     }

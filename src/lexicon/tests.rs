@@ -534,5 +534,43 @@ fn may_join_filter_holds_every_pair_and_few_others() {
         }
     }
     assert!(absent > 30_000, "{absent}");
-    assert!(passed * 20 < absent, "{passed} of {absent} absent pairs pass");
+    assert!(
+        passed * 20 < absent,
+        "{passed} of {absent} absent pairs pass"
+    );
+}
+
+/// The warm table finds every key it was built with and no other, and the
+/// trie builder takes words only in the map's order.
+#[test]
+fn flat_table_and_trie_builder() {
+    let keys: Vec<u64> = (0..5_000u64)
+        .map(|i| i.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 3)
+        .collect();
+    let table = FlatTable::build(keys.iter().map(|&k| (k, k ^ 7)).collect());
+    for &k in &keys {
+        assert_eq!(table.get(k), Some(k ^ 7));
+    }
+    let missing = (0..5_000u64).filter(|k| !keys.contains(k));
+    assert!(missing.take(1_000).all(|k| table.get(k).is_none()));
+    assert!(FlatTable::<u64>::build(Vec::new()).get(3).is_none());
+
+    let mut b = TrieBuilder::with_capacity(8);
+    assert!(b.insert("中", 5));
+    assert!(b.insert("中心", 7));
+    assert!(b.insert("中心城区", 9));
+    assert!(b.insert("心", 3));
+    assert!(!b.insert("中国", 4), "out of order");
+    assert!(!b.insert("心", 3), "repeated");
+    assert!(!b.insert("再", 0), "no frequency");
+    let t = b.finish();
+    let step = |node: u32, c: char| t.get(node, c);
+    let zhong = step(TRIE_ROOT, '中').unwrap();
+    assert_eq!(zhong.freq, 5);
+    let xin = step(zhong.node, '心').unwrap();
+    assert_eq!(xin.freq, 7);
+    let cheng = step(xin.node, '城').unwrap();
+    assert_eq!((cheng.freq, step(cheng.node, '区').unwrap().freq), (0, 9));
+    assert!(step(zhong.node, '国').is_none());
+    assert_eq!(step(TRIE_ROOT, '心').unwrap().node, TRIE_LEAF);
 }
