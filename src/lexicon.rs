@@ -57,7 +57,7 @@ pub mod build;
 use crate::rules::{parse_table, Entry, Rules};
 use anyhow::{bail, Context as _, Result};
 use fst::raw::{CompiledAddr, Fst, Node, Output};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -116,19 +116,23 @@ pub struct Lexicon {
     first_cjk: OnceLock<Box<[Step]>>,
     /// Pair tables for long inputs, built by [`Lexicon::warm_up`].
     pairs: OnceLock<Pairs>,
-    /// Adjacent pairs of the overlay's words (see [`Pairs::inner`]).
+    /// Adjacent pairs of the overlay's words (see [`Pairs::inner`]), exact.
     overlay_pairs: FxHashSet<u64>,
 }
 
 /// Tables over the map's words for long inputs. Building them streams all
-/// 349,000 words (about 150 ms), so they are made only when a long input
+/// 349,000 words (about 100 ms), so they are made only when a long input
 /// will repay it; every answer is the same with or without them, only
 /// faster.
 struct Pairs {
-    /// Every pair `ab` that occurs inside some word of two or more
-    /// characters: a window where neither `xa`... pair is listed cannot form
-    /// such a word around a character.
-    inner: FxHashSet<u64>,
+    /// The pairs `ab` that occur inside some word of two or more
+    /// characters, as a filter: a pair it rules out is in no word (a window
+    /// where neither `xa`... pair may join cannot form such a word around a
+    /// character); about 1 in 50 of the pairs that are in none passes it
+    /// too. An exact set would take 4 MiB, miss the cache on most probes
+    /// and take a third of the time to build the tables; a pair that
+    /// passes wrongly only costs a walk that finds nothing.
+    inner: PairFilter,
     /// The map's words as a trie of characters in one hash table, so that a
     /// walk takes one lookup per character instead of decoding three map
     /// nodes (one per UTF-8 byte). None if the map holds a frequency the
@@ -147,7 +151,7 @@ const LN_TABLE: usize = 1 << 14;
 /// Node 0 is the root. Words holding a control character are left out (a
 /// walk stops at one, see [`PrefixWords::step`]).
 struct Trie {
-    edges: FxHashMap<u64, TrieStep>,
+    edges: FlatTable<TrieStep>,
     /// The root's edges for the CJK ideographs, by code point from
     /// `CJK.start()` ([`TrieStep::NONE`] where no word starts): every walk
     /// takes one, and an array cell costs less than a probe of the large
@@ -165,7 +169,8 @@ struct TrieStep {
 }
 
 impl TrieStep {
-    /// No edge: a real edge leads on or ends a word (see [`Trie::insert`]).
+    /// No edge: a real edge leads on or ends a word (see
+    /// [`TrieBuilder::insert`]).
     const NONE: TrieStep = TrieStep {
         node: TRIE_LEAF,
         freq: 0,
@@ -184,14 +189,6 @@ fn edge_key(node: u32, c: char) -> u64 {
 }
 
 impl Trie {
-    fn with_capacity(edges: usize) -> Trie {
-        let cells = *CJK.end() as usize - *CJK.start() as usize + 1;
-        Trie {
-            edges: FxHashMap::with_capacity_and_hasher(edges, Default::default()),
-            root_cjk: vec![TrieStep::NONE; cells].into_boxed_slice(),
-        }
-    }
-
     /// The edge `c` from `node`, if there is one.
     #[inline]
     fn get(&self, node: u32, c: char) -> Option<TrieStep> {
@@ -200,46 +197,218 @@ impl Trie {
             let step = self.root_cjk[c as usize - *CJK.start() as usize];
             return (!step.is_none()).then_some(step);
         }
-        self.edges.get(&edge_key(node, c)).copied()
+        self.edges.get(edge_key(node, c))
     }
+}
 
-    /// The cell for edge `c` from `node`, made empty if new.
-    fn entry(&mut self, node: u32, c: char) -> &mut TrieStep {
-        if node == TRIE_ROOT && CJK.contains(&c) {
-            // index: as in `get`.
-            return &mut self.root_cjk[c as usize - *CJK.start() as usize];
+/// Builds a [`Trie`] from the map's words in the map's order (UTF-8 byte
+/// order, which is code point order): a word shares with the trie at most
+/// the path of the previous word, so an edge is made without looking
+/// existing ones up, and the edges go into the table at the end, in the
+/// order of their slots.
+struct TrieBuilder {
+    /// Edges as made: `(from node, char, step)`.
+    edges: Vec<(u32, char, TrieStep)>,
+    /// The previous word's characters and the indices of their edges.
+    path: Vec<(char, usize)>,
+    next_node: u32,
+}
+
+impl TrieBuilder {
+    fn with_capacity(edges: usize) -> TrieBuilder {
+        TrieBuilder {
+            edges: Vec::with_capacity(edges),
+            path: Vec::new(),
+            next_node: TRIE_ROOT + 1,
         }
-        self.edges
-            .entry(edge_key(node, c))
-            .or_insert(TrieStep::NONE)
     }
 
-    /// Adds `word` with `freq`; false if the table cannot hold it.
-    fn insert(&mut self, next_node: &mut u32, word: &str, freq: u64) -> bool {
+    /// Adds `word` with `freq`; false if the table cannot hold it (a
+    /// frequency of 0 or above `u32::MAX`, too many nodes) or the word
+    /// does not come after the previous one.
+    fn insert(&mut self, word: &str, freq: u64) -> bool {
         let Ok(freq) = u32::try_from(freq) else {
             return false;
         };
         if freq == 0 {
             return false;
         }
-        let mut node = TRIE_ROOT;
-        let mut it = word.chars().peekable();
-        while let Some(c) = it.next() {
-            let step = self.entry(node, c);
-            if it.peek().is_none() {
-                step.freq = freq;
+        let mut chars = word.chars().peekable();
+        let mut shared = 0;
+        // index: `shared < path.len()` where `path` is read; `edges` holds
+        // every index that `path` records.
+        while let Some(&c) = chars.peek() {
+            if self.path.get(shared).is_some_and(|&(p, _)| p == c) {
+                shared += 1;
+                chars.next();
+            } else {
                 break;
             }
-            if step.node == TRIE_LEAF {
-                if *next_node == TRIE_LEAF {
-                    return false;
+        }
+        // Past the shared prefix the word must go on, with a character
+        // after the previous word's there: then none of its further edges
+        // exists yet (the words through them would lie between the two).
+        let Some(&next) = chars.peek() else {
+            return false;
+        };
+        if self.path.get(shared).is_some_and(|&(p, _)| p >= next) {
+            return false;
+        }
+        self.path.truncate(shared);
+        for c in chars {
+            let from = match self.path.last() {
+                None => TRIE_ROOT,
+                Some(&(_, e)) => {
+                    let step = &mut self.edges[e].2;
+                    if step.node == TRIE_LEAF {
+                        if self.next_node == TRIE_LEAF {
+                            return false;
+                        }
+                        step.node = self.next_node;
+                        self.next_node += 1;
+                    }
+                    step.node
                 }
-                step.node = *next_node;
-                *next_node += 1;
-            }
-            node = step.node;
+            };
+            self.path.push((c, self.edges.len()));
+            self.edges.push((from, c, TrieStep::NONE));
+        }
+        if let Some(&(_, last)) = self.path.last() {
+            self.edges[last].2.freq = freq;
         }
         true
+    }
+
+    fn finish(self) -> Trie {
+        let cells = *CJK.end() as usize - *CJK.start() as usize + 1;
+        let mut root_cjk = vec![TrieStep::NONE; cells].into_boxed_slice();
+        let mut rest = Vec::with_capacity(self.edges.len());
+        for (from, c, step) in self.edges {
+            if from == TRIE_ROOT && CJK.contains(&c) {
+                // index: `root_cjk` has a cell per `CJK` character.
+                root_cjk[c as usize - *CJK.start() as usize] = step;
+            } else {
+                rest.push((edge_key(from, c), step));
+            }
+        }
+        Trie {
+            edges: FlatTable::build(rest),
+            root_cjk,
+        }
+    }
+}
+
+/// A hash table of distinct `u64` keys, built once: open addressing with
+/// linear probing, each key stored beside its value in one slot, at most
+/// half full. A lookup costs one slot's cache line in most cases. Building
+/// places the entries in the order of their first slots, so that the
+/// writes sweep the table once instead of landing at random. No key is
+/// [`FlatTable::EMPTY`] (an edge key has a character, at most 0x10FFFF, in
+/// its low half).
+struct FlatTable<V> {
+    slots: Box<[(u64, V)]>,
+}
+
+impl<V: Copy> FlatTable<V> {
+    const EMPTY: u64 = u64::MAX;
+
+    /// The table of `entries`, whose keys must be distinct.
+    fn build(mut entries: Vec<(u64, V)>) -> FlatTable<V> {
+        let bits = entries
+            .len()
+            .saturating_mul(2)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let Some(&(_, filler)) = entries.first() else {
+            return FlatTable {
+                slots: Box::new([]),
+            };
+        };
+        let mut slots = vec![(Self::EMPTY, filler); 1 << bits].into_boxed_slice();
+        let mask = slots.len() - 1;
+        entries.sort_unstable_by_key(|e| home(e.0, bits));
+        for (k, v) in entries {
+            let mut i = home(k, bits);
+            // index: `i` is masked to the table, which has free slots.
+            while slots[i].0 != Self::EMPTY {
+                i = (i + 1) & mask;
+            }
+            slots[i] = (k, v);
+        }
+        FlatTable { slots }
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = home(key, self.slots.len().trailing_zeros());
+        // index: `i` is masked to the table; at most half of it is full, so
+        // an empty slot ends the probe.
+        loop {
+            let (k, v) = self.slots[i];
+            if k == key {
+                return Some(v);
+            }
+            if k == Self::EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The first slot of `key` in a table of `2^bits` slots (`bits` from 4 to
+/// 63): the high bits of a multiplicative hash.
+#[inline]
+fn home(key: u64, bits: u32) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+}
+
+/// A blocked Bloom filter over pair keys: two bits of one 64-bit word per
+/// key, in 512 KiB, small enough to stay in cache. With the embedded map's
+/// ~300,000 pairs about 1 in 50 absent pairs passes it (2.2% of those
+/// misread asks about on the dev corpus); a pair that was inserted always
+/// does.
+struct PairFilter {
+    words: Box<[u64]>,
+}
+
+/// log2 of the number of words in a [`PairFilter`].
+const FILTER_BITS: u32 = 16;
+
+impl PairFilter {
+    fn new() -> PairFilter {
+        PairFilter {
+            words: vec![0u64; 1 << FILTER_BITS].into_boxed_slice(),
+        }
+    }
+
+    fn insert(&mut self, key: u64) {
+        let (i, mask) = Self::slot(key);
+        // index: `slot` gives an index below `1 << FILTER_BITS`.
+        self.words[i] |= mask;
+    }
+
+    /// The word of `key` (the top bits of a multiplicative hash) and its
+    /// two bits there (from lower bits of the same hash).
+    #[inline]
+    fn slot(key: u64) -> (usize, u64) {
+        let h = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let i = (h >> (64 - FILTER_BITS)) as usize;
+        let mask = (1u64 << ((h >> 20) & 63)) | (1u64 << ((h >> 30) & 63));
+        (i, mask)
+    }
+
+    /// False only if `key` was not inserted.
+    #[inline]
+    fn may_hold(&self, key: u64) -> bool {
+        let (i, mask) = Self::slot(key);
+        // index: as in `of`.
+        self.words[i] & mask == mask
     }
 }
 
@@ -469,13 +638,11 @@ impl Lexicon {
 
     fn build_pairs(&self) -> Pairs {
         use fst::{IntoStreamer, Streamer};
-        // Sized for the embedded map up front (about 0.9 pairs and 1.4
-        // trie edges per word), so that the tables are not rehashed as
-        // they grow.
+        // Sized for the embedded map up front (about 1.4 trie edges per
+        // word), so that the list of edges is not regrown.
         let words = usize::try_from(self.fst_words).unwrap_or(0);
-        let mut inner = FxHashSet::with_capacity_and_hasher(words, Default::default());
-        let mut trie = Some(Trie::with_capacity(words + words / 2));
-        let mut next_node = TRIE_ROOT + 1;
+        let mut inner = PairFilter::new();
+        let mut trie = Some(TrieBuilder::with_capacity(words + words / 2));
         let mut stream = self.fst.stream().into_stream();
         while let Some((key, out)) = stream.next() {
             let Ok(word) = std::str::from_utf8(key) else {
@@ -487,7 +654,7 @@ impl Lexicon {
                 .as_mut()
                 .filter(|_| !word.chars().any(char::is_control))
             {
-                if !t.insert(&mut next_node, word, out.value()) {
+                if !t.insert(word, out.value()) {
                     trie = None;
                 }
             }
@@ -507,19 +674,21 @@ impl Lexicon {
         let ln_freq = (0..LN_TABLE).map(|f| (f as f64).ln()).collect();
         Pairs {
             inner,
-            trie,
+            trie: trie.map(TrieBuilder::finish),
             ln_freq,
         }
     }
 
     /// False only if no word of two or more characters has `a` directly
-    /// followed by `b`. Always true before [`Lexicon::warm_up`].
+    /// followed by `b`; true for such pairs, and for a few others (the
+    /// tables keep a filter, not a list, see [`Pairs::inner`]). Always true
+    /// before [`Lexicon::warm_up`].
     pub fn may_join(&self, a: char, b: char) -> bool {
         match self.pairs.get() {
             None => true,
             Some(p) => {
                 let k = pair_key(a, b);
-                p.inner.contains(&k) || self.overlay_pairs.contains(&k)
+                p.inner.may_hold(k) || self.overlay_pairs.contains(&k)
             }
         }
     }
@@ -662,6 +831,58 @@ impl Lexicon {
             } else {
                 start
             },
+            at_root: true,
+        }
+    }
+
+    /// Where the walk of [`Lexicon::prefix_words`] stands after all of
+    /// `prefix`: resume it over the characters that follow with
+    /// [`Lexicon::words_after`]. None when no word goes on past `prefix`,
+    /// and always when the lexicon has an overlay (whose words are matched
+    /// on the whole text of the walk, which a cursor does not keep): then
+    /// walk with `prefix_words`.
+    pub fn cursor(&self, prefix: &[char]) -> Option<Cursor> {
+        if !self.overlay.is_empty() {
+            return None;
+        }
+        let mut walk = self.prefix_words(prefix, 0, prefix.len());
+        for _ in walk.by_ref() {}
+        Some(Cursor {
+            addr: walk.addr?,
+            out: walk.out.value(),
+            trie: walk.trie.is_some(),
+            at_root: prefix.is_empty(),
+        })
+    }
+
+    /// True when [`Lexicon::cursor`] can stand for walks of this lexicon
+    /// (it has no overlay).
+    pub fn resumable(&self) -> bool {
+        self.overlay.is_empty()
+    }
+
+    /// The words of `prefix_words(prefix ++ rest, 0, ∞)` longer than
+    /// `prefix`, with `at` the [`Lexicon::cursor`] of `prefix`, as
+    /// `(characters of rest they take, freq)`, shortest first.
+    pub fn words_after<'a>(&'a self, at: Cursor, rest: &'a [char]) -> PrefixWords<'a> {
+        // A cursor made with the trie resumes in it (the trie, once built,
+        // stays); one made on the map resumes on the map.
+        let trie = if at.trie {
+            self.pairs.get().and_then(|p| p.trie.as_ref())
+        } else {
+            None
+        };
+        PrefixWords {
+            lex: self,
+            trie,
+            chars: rest,
+            start: 0,
+            pos: 0,
+            end: rest.len(),
+            addr: Some(at.addr),
+            out: Output::new(at.out),
+            overlay_end: 0,
+            at_root: at.at_root,
         }
     }
 
@@ -866,6 +1087,17 @@ impl Lexicon {
     }
 }
 
+/// A walk of [`Lexicon::prefix_words`] stopped after some characters (see
+/// [`Lexicon::cursor`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Cursor {
+    addr: CompiledAddr,
+    out: u64,
+    /// The address is a trie node (else a map node).
+    trie: bool,
+    at_root: bool,
+}
+
 /// Iterator of [`Lexicon::prefix_words`].
 #[derive(Clone)]
 pub struct PrefixWords<'a> {
@@ -885,6 +1117,9 @@ pub struct PrefixWords<'a> {
     out: Output,
     /// Overlay words can end at or before this position.
     overlay_end: usize,
+    /// The walk began at the map's root (not resumed from a [`Cursor`]):
+    /// its first step may use the `first_cjk` table.
+    at_root: bool,
 }
 
 impl PrefixWords<'_> {
@@ -910,7 +1145,7 @@ impl PrefixWords<'_> {
             return (step.freq > 0).then_some(u64::from(step.freq));
         }
         // index: the `first_cjk` table has a cell per `CJK` character.
-        let table = (self.pos == self.start && CJK.contains(&c))
+        let table = (self.at_root && self.pos == self.start && CJK.contains(&c))
             .then(|| self.lex.first_cjk()[c as usize - *CJK.start() as usize]);
         if let Some(step) = table {
             if step.addr == NO_NODE {

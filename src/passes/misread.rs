@@ -27,7 +27,7 @@ use super::{Options, Pass, RuleInfo};
 use crate::chars::is_han;
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Cursor, Lexicon};
 use crate::rules::Rules;
 use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::{Context as _, Result};
@@ -355,6 +355,18 @@ impl Counts {
     }
 }
 
+/// What [`Misread::forms_word_after`] learns at a position that holds for
+/// every candidate there.
+#[derive(Default)]
+struct Walks {
+    /// The [`Misread::join_chain`] of the position.
+    chain: Option<usize>,
+    /// For each start `s` from the chain's to the position, the walk of the
+    /// window's characters from `s` up to the position (None where no word
+    /// goes that far).
+    cursors: Option<Vec<Option<Cursor>>>,
+}
+
 /// Chinese numerals: digits of numbers and article numbers (第二十一条),
 /// which a word model cannot judge; left alone like Arabic digits.
 fn is_numeral(c: char) -> bool {
@@ -527,7 +539,7 @@ impl Misread {
     /// once `t` stands there: a cheap test before scoring the window.
     #[cfg(test)]
     fn forms_word(&self, chars: &[char], window: &Range<usize>, pos: usize, t: char) -> bool {
-        self.forms_word_after(chars, window, pos, t, &mut None)
+        self.forms_word_after(chars, window, pos, t, &mut Walks::default())
     }
 
     /// Where the chain of joinable pairs that ends just before `pos - 1`
@@ -546,19 +558,20 @@ impl Misread {
             .map_or(0, |k| k + 1)
     }
 
-    /// [`Misread::forms_word`], with the [`Misread::join_chain`] of `pos`
-    /// computed into `chain` when first needed and reused after.
+    /// [`Misread::forms_word`], with what does not depend on `t` computed
+    /// into `walks` when first needed and reused for the next candidate.
     fn forms_word_after(
         &self,
         chars: &[char],
         window: &Range<usize>,
         pos: usize,
         t: char,
-        chain: &mut Option<usize>,
+        walks: &mut Walks,
     ) -> bool {
         // index: `window` is a range of `chars` of at most `2 * WINDOW + 1`
         // characters holding `pos` (see `judge`); neighbours are checked
-        // against its ends first.
+        // against its ends first; `first <= at` and the cursors cover
+        // `first..at`.
         // Such a word holds `t` next to a neighbour: with neither pair in
         // any word, there is nothing to walk.
         let left = pos > window.start && self.lexicon.may_join(chars[pos - 1], t);
@@ -566,11 +579,8 @@ impl Misread {
         if !left && !right {
             return false;
         }
-        let mut buf = ['\0'; 2 * WINDOW + 1];
         let n = window.len();
-        buf[..n].copy_from_slice(&chars[window.clone()]);
         let at = pos - window.start;
-        buf[at] = t;
         // A word from `s` that reaches `at` holds every pair in between: it
         // cannot start at or before a pair that no word holds. (Without the
         // pair tables every pair may join, and every start is walked.) The
@@ -579,8 +589,42 @@ impl Misread {
         let first = match (at, left) {
             (0, _) => 0,
             (_, false) => at,
-            (_, true) => *chain.get_or_insert_with(|| self.join_chain(chars, window, pos)),
+            (_, true) => *walks
+                .chain
+                .get_or_insert_with(|| self.join_chain(chars, window, pos)),
         };
+        if self.lexicon.resumable() {
+            // The walk from `s` over `chars[s..at]` is the same for every
+            // candidate: made once per start, then each candidate resumes
+            // the walks that are still going at `at`. (A word from `s` ends
+            // before `at`, or is longer than `at - s` and holds `t`.)
+            let mut rest = ['\0'; WINDOW + 1];
+            let tail = &chars[pos..window.end];
+            rest[..tail.len()].copy_from_slice(tail);
+            rest[0] = t;
+            let rest = &rest[..tail.len()];
+            // Starts before `at` are walked only from the chain's start
+            // (`first` is that or `at`), as the cursors are.
+            let before = first < at && {
+                let cursors = walks.cursors.get_or_insert_with(|| {
+                    (first..at)
+                        .map(|s| self.lexicon.cursor(&chars[window.start + s..pos]))
+                        .collect()
+                });
+                cursors
+                    .iter()
+                    .flatten()
+                    .any(|&c| self.lexicon.words_after(c, rest).next().is_some())
+            };
+            return before
+                || self
+                    .lexicon
+                    .prefix_words(rest, 0, rest.len())
+                    .any(|(len, _)| len >= 2);
+        }
+        let mut buf = ['\0'; 2 * WINDOW + 1];
+        buf[..n].copy_from_slice(&chars[window.clone()]);
+        buf[at] = t;
         (first..=at).any(|s| {
             self.lexicon
                 .prefix_words(&buf[..n], s, n - s)
@@ -609,12 +653,12 @@ impl Misread {
         if is_numeral(chars[pos]) {
             return None;
         }
-        let mut chain = None;
+        let mut walks = Walks::default();
         for c in cands {
             if !is_han(c.truth) || is_numeral(c.truth) {
                 continue;
             }
-            if !self.forms_word_after(chars, &window, pos, c.truth, &mut chain) {
+            if !self.forms_word_after(chars, &window, pos, c.truth, &mut walks) {
                 continue; // no word to gain: the model could not prefer it
             }
             let base = *base.get_or_insert_with(|| self.lexicon.score(&chars[window.clone()]));
@@ -814,6 +858,17 @@ mod tests {
                 let a = cold.forms_word(&chars, &window, pos, c.truth);
                 let b = warm.forms_word(&chars, &window, pos, c.truth);
                 assert_eq!(a, b, "{pos} {} -> {}", chars[pos], c.truth);
+                // Resumed walks (cursors) find a word where walking every
+                // start of the window over the changed text does.
+                let mut buf = chars[window.clone()].to_vec();
+                let at = pos - window.start;
+                buf[at] = c.truth;
+                let plain = (0..=at).any(|s| {
+                    warm.lexicon
+                        .prefix_words(&buf, s, buf.len() - s)
+                        .any(|(len, _)| len >= 2 && s + len > at)
+                });
+                assert_eq!(b, plain, "{pos} {} -> {} plain", chars[pos], c.truth);
                 tried += 1;
                 formed += usize::from(a);
                 // Starts ruled out: some pair before `pos` no word holds.
