@@ -487,6 +487,7 @@ impl Misread {
         text: &str,
         base: usize,
         edits: &mut Vec<Edit>,
+        judged: &mut Vec<(usize, Judged)>,
     ) {
         let chars: Vec<char> = text.chars().collect();
         let offsets: Vec<usize> = text
@@ -527,7 +528,8 @@ impl Misread {
                     if doc.is_protected(&range) {
                         continue;
                     }
-                    if let Some(e) = self.judge(doc, counts, &chars, run.clone(), pos, range) {
+                    if let Some((e, j)) = self.judge(doc, counts, &chars, run.clone(), pos, range) {
+                        judged.push((edits.len(), j));
                         edits.push(e);
                     }
                 }
@@ -642,7 +644,7 @@ impl Misread {
         run: Range<usize>,
         pos: usize,
         range: Range<usize>,
-    ) -> Option<Edit> {
+    ) -> Option<(Edit, Judged)> {
         // index: `pos` lies in `run`, a range of `chars`, and `window` is
         // clamped to `run` around it; `word` is a range of the segmentation
         // of `fixed` (the window's characters), or `at..at + 1`.
@@ -694,9 +696,13 @@ impl Misread {
         let original: String = chars[window.start + word.start..window.start + word.end]
             .iter()
             .collect();
-        let seen_elsewhere = corrected.chars().count() >= 2
-            && counts.of(doc.text, &corrected) > 0
-            && counts.of(doc.text, &original) == 1;
+        let consistent = corrected.chars().count() >= 2 && counts.of(doc.text, &original) == 1;
+        let seen_elsewhere = consistent && counts.of(doc.text, &corrected) > 0;
+        let judged = Judged {
+            corrected: corrected.clone(),
+            gain,
+            awaits_evidence: consistent && !seen_elsewhere,
+        };
         if seen_elsewhere {
             gain += DOC_BONUS;
         }
@@ -716,14 +722,50 @@ impl Misread {
                 ", and \"{corrected}\" occurs elsewhere in the document"
             ));
         }
-        Some(Edit::fix(
-            range,
-            cand.truth.to_string(),
-            ID,
-            "lexicon",
-            conf,
-            reason,
+        Some((
+            Edit::fix(range, cand.truth.to_string(), ID, "lexicon", conf, reason),
+            judged,
         ))
+    }
+}
+
+/// What `judge` found beside its edit: the corrected word, the gain
+/// without document evidence, and whether the word could still earn that
+/// evidence (its misread form occurs once, the corrected form nowhere yet).
+struct Judged {
+    corrected: String,
+    gain: f64,
+    awaits_evidence: bool,
+}
+
+/// Document evidence from this pass's own fixes: where a fix writes a word
+/// (`国务螂` → `国务卿`), a weaker reading of the same word elsewhere
+/// (`国务巍`) has the evidence it would find if the fixed text were run
+/// again, so one run gives what two would (fixing fixed text changes
+/// nothing). An upgraded edit writes the same word, so one sweep does.
+fn evidence_from_fixes(edits: &mut [Edit], judged: &[(usize, Judged)], min_confidence: f32) {
+    // index: every `judged` index was the length of `edits` before a push.
+    let fixed: std::collections::HashSet<&str> = judged
+        .iter()
+        .filter(|(i, _)| edits[*i].confidence >= min_confidence)
+        .map(|(_, j)| j.corrected.as_str())
+        .collect();
+    for (i, j) in judged {
+        let e = &mut edits[*i];
+        if !j.awaits_evidence
+            || e.confidence >= min_confidence
+            || !fixed.contains(j.corrected.as_str())
+        {
+            continue;
+        }
+        let conf = confidence(j.gain + DOC_BONUS);
+        if conf >= min_confidence {
+            e.confidence = conf;
+            e.reason = format!(
+                "{}, and this pass writes \"{}\" elsewhere in the document",
+                e.reason, j.corrected
+            );
+        }
     }
 }
 
@@ -746,7 +788,7 @@ impl Pass for Misread {
         false
     }
 
-    fn run(&self, doc: &Document, _opts: &Options) -> Vec<Edit> {
+    fn run(&self, doc: &Document, opts: &Options) -> Vec<Edit> {
         let seen = self.seen_bytes.fetch_add(doc.text.len(), Ordering::Relaxed) + doc.text.len();
         if seen >= WARM_UP_BYTES {
             self.lexicon.warm_up();
@@ -757,6 +799,7 @@ impl Pass for Misread {
         let mut ruled: Vec<Range<usize>> = edits.iter().map(|e| e.range.clone()).collect();
         ruled.extend(excepted);
         let mut counts = Counts::default();
+        let mut judged = Vec::new();
         for line in &doc.lines {
             if matches!(line.kind, LineKind::Text | LineKind::Heading) {
                 // slice: a line range of `doc` (see `Document`).
@@ -766,9 +809,11 @@ impl Pass for Misread {
                     &doc.text[line.range.clone()],
                     line.range.start,
                     &mut edits,
+                    &mut judged,
                 );
             }
         }
+        evidence_from_fixes(&mut edits, &judged, opts.min_confidence);
         // A context rule, or its curated exception, outranks the model at
         // the same place.
         let mut seen = std::collections::HashSet::new();
@@ -915,6 +960,17 @@ mod tests {
             ("全市人口持续增长。", "全市人口持续增长。"),
             ("大众日报记者 徐晓会 报道", "大众日报记者 徐晓会 报道"),
             ("房镇镇党委书记乔兵介绍", "房镇镇党委书记乔兵介绍"),
+            // A weak reading gains the evidence of the pass's own fix of the
+            // same word elsewhere: one run does what two would.
+            (
+                "美国国务螂奥尔布赖特今天抵达北京。克林顿和国务巍奥尔布赖特一起会见了各国代表。",
+                "美国国务卿奥尔布赖特今天抵达北京。克林顿和国务卿奥尔布赖特一起会见了各国代表。",
+            ),
+            // Alone, the weak reading stays a suggestion.
+            (
+                "克林顿和国务巍奥尔布赖特一起会见了各国代表。",
+                "克林顿和国务巍奥尔布赖特一起会见了各国代表。",
+            ),
         ];
         crate::passes::assert_table(super::ID, &cases);
     }
