@@ -939,6 +939,15 @@ mod tests {
         }
     }
 
+    /// 下足 (下足功夫, to spare no effort) is missing from jieba: without the
+    /// newspaper word list the model preferred 不足 next to a 不足 elsewhere.
+    #[test]
+    fn domain_words_are_not_suggested_away() {
+        let pass = misread(Rules::builtin().unwrap()).unwrap();
+        let doc = Document::parse("找准自身的不足之处。这些难题都需要下足苦功夫、笨功夫、细功夫。");
+        assert_eq!(pass.run(&doc, &Options::default()), vec![]);
+    }
+
     #[test]
     fn table() {
         let cases = [
