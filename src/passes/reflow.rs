@@ -54,7 +54,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "lost-stop",
-        about: "Restores the 。 OCR dropped at a paragraph end: a prose line after a full line stops short of the column, ends with a Han character, and the next line is indented.",
+        about: "Restores the 。 OCR dropped at a paragraph end: a prose line after a full line stops short of the column, ends with a Han character, and the next line is indented (not inside an open quotation, nor after a bracketed note); or the next line starts an article of a law (`第三十四条军官…`) after a line that ends with a Han character and no chapter title.",
     },
     RuleInfo {
         id: "list-item",
@@ -658,6 +658,71 @@ fn is_table_debris(c: char) -> bool {
     c.is_whitespace() || matches!(c, '.' | ':' | '，' | '。' | ',' | '“' | '”' | '"' | '*')
 }
 
+/// Whether `sb` opens a new article of a law (`第三十四条军官违反军纪的`)
+/// after a line `sa` whose final mark the OCR dropped: the article number
+/// `m` is followed by the article's text, not by what follows a reference
+/// inside a sentence (`第三十条规定`, `第十条所列`, `第二款`), and `sa` ends
+/// with a Han character that does not lead into a reference (`依照本法`,
+/// `根据`, `和`).
+fn article_after_lost_stop(sa: &str, sb: &str, m: &str) -> bool {
+    let article = m.starts_with('第') && m.ends_with('条');
+    let leads_in = |c: char| {
+        matches!(
+            c,
+            '法' | '照'
+                | '据'
+                | '和'
+                | '及'
+                | '或'
+                | '与'
+                | '者'
+                | '条'
+                | '款'
+                | '第'
+                | '在'
+                | '于'
+                | '按'
+        )
+    };
+    let reference_goes_on = |c: char| {
+        !is_han(c)
+            || matches!(
+                c,
+                '规' | '的'
+                    | '所'
+                    | '之'
+                    | '中'
+                    | '和'
+                    | '第'
+                    | '至'
+                    | '及'
+                    | '或'
+                    | '有'
+                    | '修'
+                    | '改'
+            )
+    };
+    // slice: `m` is a prefix of `sb`.
+    article
+        && last_char(sa).is_some_and(|c| is_han(c) && !leads_in(c))
+        && sb[m.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| !reference_goes_on(c))
+}
+
+/// Whether the last clause of `s` is a chapter title (`第三章军官的考核和
+/// 职务任免`): a heading, which takes no final mark.
+fn ends_in_chapter_title(s: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"第[一二三四五六七八九十百零0-9]{1,6}[章节编]\p{Han}*$")
+            .expect("static regex is valid")
+    });
+    let tail = s.rsplit(['。', '；', '：', '，']).next().unwrap_or(s);
+    re.is_match(tail)
+}
+
 /// Whether `s` ends with a temperature as OCR reads it (`0℃`, `10°℃`,
 /// `-17C`, Tesseract's `5"C` and `4*C`): the last item of a weather report
 /// line.
@@ -753,6 +818,20 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
         }
     }
     if let Some(m) = enumeration(sb) {
+        if !ends_sentence(sa) && article_after_lost_stop(sa, sb, m) {
+            if ends_in_chapter_title(sa) {
+                return Decision::Break(
+                    "heading",
+                    0.8,
+                    format!("a chapter title ends the line and the article '{m}' starts the next"),
+                );
+            }
+            return Decision::Break(
+                "lost-stop",
+                0.8,
+                format!("next line starts the article '{m}' of a law, and this one ends with a Han character: the article before lost its final 。"),
+            );
+        }
         if ends_sentence(sa)
             || matches!(last_char(sa), Some('；' | '：' | '）' | ';' | ':' | ')'))
             || room >= 1.5 + slack(sa, sb)
@@ -1203,7 +1282,9 @@ impl Pass for Reflow {
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                         }
                         Decision::Break(rule, conf, why) => {
-                            if !matches!(rule, "heading" | "list-item")
+                            if rule == "lost-stop" {
+                                edits.push(Edit::fix(gap, "。\n\n", ID, rule, conf, why));
+                            } else if !matches!(rule, "heading" | "list-item")
                                 && lost_stop(c, &run.lines, i)
                             {
                                 let why = format!("{why}; the paragraph's final 。 was lost");
@@ -1416,6 +1497,24 @@ mod tests {
             "家都说全国人民代表大会常\n务委员会第十九次会议\n决定，村里建起了一座新图\n",
         ));
         assert!(out.contains("代表大会常务委员会"), "{out}");
+    }
+
+    #[test]
+    fn law_articles_start_paragraphs_and_restore_the_lost_stop() {
+        let out = fix(&column(
+            "家都说中央军事委员会规定\n的其他奖励和其他荣誉称号\n第三十四条军官违反军纪的\n按照规定给予处分。村里建\n起了一座新的图\n",
+        ));
+        assert!(out.contains("荣誉称号。\n\n第三十四条军官"), "{out}");
+        // A chapter title before the article takes no stop.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n第三章军官的考核和任免\n第十一条各级首长和政治机\n关负责考核。村里建起了一\n座新的图\n",
+        ));
+        assert!(out.contains("考核和任免\n\n第十一条"), "{out}");
+        // Trap: a reference to an article inside a sentence.
+        let out = fix(&column(
+            "家都说未作规定的适用本法\n第三十条规定的程序办理，\n村里建起了一座新的图\n",
+        ));
+        assert!(out.contains("适用本法第三十条规定"), "{out}");
     }
 
     #[test]
