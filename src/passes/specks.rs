@@ -50,6 +50,10 @@ const RULES: &[RuleInfo] = &[
         about: "Removes a comma at a line end that parts a common word (frequency 100 or more in the lexicon) continued on the next line, when neither half belongs to a longer word on its side (`在改革发，` / `展中保持` → `在改革发` / `展中保持`).",
     },
     RuleInfo {
+        id: "indent-quote",
+        about: "Removes a closing quote ” that starts a line after a line ending a sentence with no quotation open: closing marks never start a line, so it is a speck read in a new paragraph's lost indent (`任命军官。` / `”第十条人民…`).",
+    },
+    RuleInfo {
         id: "doubled-mark",
         about: "Removes the second of two clause marks in a row (`完成，，对于`, `境界。，要`, `军官、、政治`): a '，' or '、' after any clause mark, or a mark repeated; Chinese never sets them so, and OCR reads one mark twice or a speck beside it. Runs of three (`。。。`) and '！！' are left alone.",
     },
@@ -131,6 +135,41 @@ fn doubled_marks(text: &str, at: usize, edits: &mut Vec<Edit>) {
             format!("'{second}' right after '{first}': one mark read twice, or a speck beside it"),
         ));
         k = m + 1;
+    }
+}
+
+/// A closing quote `”` that starts a line after a line ending a sentence
+/// with no quotation open (`…直接任命军官。` / `”第十条人民解放军…`): Chinese
+/// typesetting never starts a line with a closing mark (it hangs at the end
+/// of the line before), so it is a speck in the lost indent of a new
+/// paragraph, which Tesseract reads as a quote.
+fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
+    let lead = text.len() - text.trim_start_matches(is_gap).len();
+    // slice: after leading whitespace, a character boundary.
+    let Some(rest) = text[lead..].strip_prefix('”') else {
+        return;
+    };
+    let body = rest.trim_start_matches(is_gap);
+    if !body.chars().next().is_some_and(is_han) {
+        return;
+    }
+    // The line above ends a sentence (specks after its mark aside) and
+    // leaves no quotation open.
+    let end = above.trim_end_matches(|c: char| is_gap(c) || matches!(c, '、' | '，' | ',' | '.'));
+    let ends = end.ends_with(['。', '！', '？']);
+    let open = end
+        .rfind('“')
+        .is_some_and(|o| end.rfind('”').is_none_or(|e| e < o));
+    if ends && !open {
+        let cut = text.len() - body.len();
+        edits.push(Edit::fix(
+            at + lead..at + cut,
+            "",
+            ID,
+            "indent-quote",
+            0.75,
+            String::from("'”' starts the line after a sentence end with no quotation open: a closing mark never starts a line, so it is a speck in the lost indent"),
+        ));
     }
 }
 
@@ -257,6 +296,18 @@ impl Pass for Specks {
                 .filter(|&(end, _)| doc.text.get(end..line.range.start) == Some("\n"))
                 .map(|(_, c)| c);
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
+            // The line before, when it is a text line right above this one.
+            let above = n
+                .checked_sub(1)
+                .and_then(|k| doc.lines.get(k))
+                .filter(|a| {
+                    a.kind == LineKind::Text
+                        && doc.text.get(a.range.end..line.range.start) == Some("\n")
+                })
+                .map(|a| &doc.text[a.range.clone()]);
+            if let Some(above) = above {
+                indent_quote(above, text, line.range.start, &mut edits);
+            }
             hyphens(text, line.range.start, prev, &mut edits);
             name_dots(text, line.range.start, &mut edits);
             doubled_marks(text, line.range.start, &mut edits);
@@ -366,6 +417,25 @@ mod tests {
             ("他说。。。好吧", "他说。。。好吧"),
             ("“好。”，他说", "“好。”，他说"),
             ("如下：，", "如下："),
+            // A closing quote in a new paragraph's lost indent.
+            (
+                "直接任命军官。\n”第十条人民解放军",
+                "直接任命军官。\n第十条人民解放军",
+            ),
+            (
+                "分别为三年。 、\n” 第十八条机关",
+                "分别为三年。\n第十八条机关",
+            ),
+            // It closes a quotation the line above left open, or follows
+            // no sentence end: kept.
+            (
+                "他说：“我们一定会赢。\n”大家都笑了",
+                "他说：“我们一定会赢。\n”大家都笑了",
+            ),
+            (
+                "他们提出的口号是\n”大家都笑了",
+                "他们提出的口号是\n”大家都笑了",
+            ),
             // A comma at a line end that parts a word.
             (
                 "中推进改革、发展，在改革发，\n展中保持社会稳定",
