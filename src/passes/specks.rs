@@ -144,11 +144,16 @@ fn doubled_marks(text: &str, at: usize, edits: &mut Vec<Edit>) {
 /// of the line before), so it is a speck in the lost indent of a new
 /// paragraph, which Tesseract reads as a quote.
 fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
-    let lead = text.len() - text.trim_start_matches(is_gap).len();
-    // slice: after leading whitespace, a character boundary.
+    // Specks may come before it too (`， ”第三十五条`).
+    let lead = text.len()
+        - text
+            .trim_start_matches(|c: char| is_gap(c) || matches!(c, '，' | ',' | '.' | '、'))
+            .len();
+    // slice: after leading whitespace and specks, a character boundary.
     let Some(rest) = text[lead..].strip_prefix('”') else {
         return;
     };
+    let lead = text.len() - text.trim_start_matches(is_gap).len();
     let body = rest.trim_start_matches(is_gap);
     if !body.chars().next().is_some_and(is_han) {
         return;
@@ -425,6 +430,10 @@ mod tests {
             (
                 "分别为三年。 、\n” 第十八条机关",
                 "分别为三年。\n第十八条机关",
+            ),
+            (
+                "规定的其他处分。\n， ”第三十五条对被",
+                "规定的其他处分。\n第三十五条对被",
             ),
             // It closes a quotation the line above left open, or follows
             // no sentence end: kept.
