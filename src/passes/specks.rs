@@ -138,6 +138,16 @@ fn doubled_marks(text: &str, at: usize, edits: &mut Vec<Edit>) {
     }
 }
 
+/// The text of line `k` when it is a text line right next to line `n`
+/// (one line break between them, no blank line).
+fn adjacent_text<'a>(doc: &'a Document, k: usize, n: usize) -> Option<&'a str> {
+    let (a, b) = (doc.lines.get(k.min(n))?, doc.lines.get(k.max(n))?);
+    let other = doc.lines.get(k)?;
+    // slice: a line range of `doc` (see `Document`).
+    (other.kind == LineKind::Text && doc.text.get(a.range.end..b.range.start) == Some("\n"))
+        .then(|| &doc.text[other.range.clone()])
+}
+
 /// A closing quote `”` that starts a line after a line ending a sentence
 /// with no quotation open (`…直接任命军官。` / `”第十条人民解放军…`): Chinese
 /// typesetting never starts a line with a closing mark (it hangs at the end
@@ -301,16 +311,7 @@ impl Pass for Specks {
                 .filter(|&(end, _)| doc.text.get(end..line.range.start) == Some("\n"))
                 .map(|(_, c)| c);
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
-            // The line before, when it is a text line right above this one.
-            let above = n
-                .checked_sub(1)
-                .and_then(|k| doc.lines.get(k))
-                .filter(|a| {
-                    a.kind == LineKind::Text
-                        && doc.text.get(a.range.end..line.range.start) == Some("\n")
-                })
-                .map(|a| &doc.text[a.range.clone()]);
-            if let Some(above) = above {
+            if let Some(above) = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n)) {
                 indent_quote(above, text, line.range.start, &mut edits);
             }
             hyphens(text, line.range.start, prev, &mut edits);
@@ -332,14 +333,7 @@ impl Pass for Specks {
             if kept.len() == before_mark.len() {
                 // Tight against the text: a printed comma, unless it cuts
                 // a word that the next line finishes.
-                let next = doc
-                    .lines
-                    .get(n + 1)
-                    .filter(|next| {
-                        next.kind == LineKind::Text
-                            && doc.text.get(line.range.end..next.range.start) == Some("\n")
-                    })
-                    .map(|next| &doc.text[next.range.clone()]);
+                let next = adjacent_text(doc, n + 1, n);
                 if let Some(word) = next.and_then(|t| word_across(&self.lexicon, kept, t)) {
                     let start = line.range.start + kept.len();
                     edits.push(Edit::fix(
