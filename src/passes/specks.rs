@@ -54,6 +54,10 @@ const RULES: &[RuleInfo] = &[
         about: "Removes a closing quote ” that starts a line after a line ending a sentence with no quotation open: closing marks never start a line, so it is a speck read in a new paragraph's lost indent (`任命军官。` / `”第十条人民…`).",
     },
     RuleInfo {
+        id: "leading-comma",
+        about: "Removes a '，', ',' or '、' that starts a line of Chinese text below another: a comma hangs at the end of the line before and never starts a printed line, so it is a speck (`相对落后的\n，生产力` → `相对落后的\n生产力`).",
+    },
+    RuleInfo {
         id: "doubled-mark",
         about: "Removes the second of two clause marks in a row (`完成，，对于`, `境界。，要`, `军官、、政治`): a '，' or '、' after any clause mark, or a mark repeated; Chinese never sets them so, and OCR reads one mark twice or a speck beside it. Runs of three (`。。。`) and '！！' are left alone.",
     },
@@ -188,6 +192,38 @@ fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
     }
 }
 
+/// A comma or enumeration comma that starts a line of Chinese text below
+/// another (`要在改革发\n，展中`): Chinese typesetting never starts a line
+/// with one (a comma hangs at the end of the line before), so OCR read a
+/// speck at the line's start. A quote after it is left to `indent-quote`.
+fn leading_comma(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
+    let lead = text.len() - text.trim_start_matches(is_gap).len();
+    // slice: after leading whitespace, a character boundary.
+    let Some(mark) = text[lead..]
+        .chars()
+        .next()
+        .filter(|&c| matches!(c, '，' | ',' | '、'))
+    else {
+        return;
+    };
+    let body = text[lead + mark.len_utf8()..].trim_start_matches(is_gap);
+    let chinese_above = above
+        .chars()
+        .rev()
+        .find(|&c| !is_gap(c))
+        .is_some_and(is_cjk);
+    if chinese_above && body.chars().next().is_some_and(is_han) {
+        edits.push(Edit::fix(
+            at + lead..at + text.len() - body.len(),
+            "",
+            ID,
+            "leading-comma",
+            0.75,
+            format!("'{mark}' starts a line of Chinese text: a comma never starts a printed line, so it is a speck"),
+        ));
+    }
+}
+
 /// Characters after which a hyphen at a line edge is the numeral 一.
 fn before_one(c: char) -> bool {
     matches!(c, '第' | '十')
@@ -313,6 +349,7 @@ impl Pass for Specks {
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
             if let Some(above) = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n)) {
                 indent_quote(above, text, line.range.start, &mut edits);
+                leading_comma(above, text, line.range.start, &mut edits);
             }
             hyphens(text, line.range.start, prev, &mut edits);
             name_dots(text, line.range.start, &mut edits);
@@ -439,6 +476,15 @@ mod tests {
                 "他们提出的口号是\n”大家都笑了",
                 "他们提出的口号是\n”大家都笑了",
             ),
+            // A comma never starts a printed line.
+            (
+                "消费者着想，才能\n，最终赢得市场。",
+                "消费者着想，才能\n最终赢得市场。",
+            ),
+            ("世纪到来前夕建成\n,通车。", "世纪到来前夕建成\n通车。"),
+            // Not below Chinese text, or not before it: left alone.
+            ("Hello\n，最终赢得", "Hello\n，最终赢得"),
+            ("最终赢得\n， 2001年", "最终赢得\n， 2001年"),
             // A comma at a line end that parts a word.
             (
                 "中推进改革、发展，在改革发，\n展中保持社会稳定",
