@@ -196,4 +196,20 @@ mod tests {
             ["repeats", "specks", "reflow", "punct", "units", "symbols", "spaces", "misread"]
         );
     }
+
+    /// `--explain` prints one line per rule: every description is one line,
+    /// and rule ids are unique within a pass.
+    #[test]
+    fn rule_descriptions_are_single_lines() {
+        let rules = crate::rules::Rules::builtin().unwrap();
+        for (id, build) in super::REGISTRY {
+            let pass = build(rules).unwrap();
+            assert!(!pass.about().contains('\n'), "{id}");
+            let mut seen = std::collections::HashSet::new();
+            for r in pass.rules() {
+                assert!(!r.about.contains('\n'), "{id}/{}: {:?}", r.id, r.about);
+                assert!(seen.insert(r.id), "{id}/{} listed twice", r.id);
+            }
+        }
+    }
 }

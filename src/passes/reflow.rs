@@ -58,7 +58,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "list-item",
-        about: "Keeps short unpunctuated lines with figures in a row of such lines (a weather table, a list of dates) as paragraphs of their own.",
+        about: "Keeps short unpunctuated lines with figures in a row of such lines (a weather table, a list of dates) as paragraphs of their own, and the items of a weather table that fill the column: a line ending with a temperature before a line that names a place and ends with one (`北京晴-9℃/0℃` / `天津多云转晴-9C/0°℃`, Tesseract's `5\"C` too).",
     },
     RuleInfo {
         id: "heading",

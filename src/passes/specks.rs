@@ -55,7 +55,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "leading-comma",
-        about: "Removes a '，', ',' or '、' that starts a line of Chinese text below another: a comma hangs at the end of the line before and never starts a printed line, so it is a speck (`相对落后的\n，生产力` → `相对落后的\n生产力`).",
+        about: "Removes a '，', ',' or '、' that starts a line of Chinese text below another: a comma hangs at the end of the line before and never starts a printed line, so it is a speck (`相对落后的` / `，生产力` → `相对落后的` / `生产力`).",
     },
     RuleInfo {
         id: "doubled-mark",
