@@ -85,6 +85,13 @@ pub fn is_transliteration(c: char) -> bool {
     TRANSLITERATION.contains(c)
 }
 
+/// Whether `s` leaves a quotation open: its last `“` comes after its last
+/// `”`.
+pub fn leaves_quote_open(s: &str) -> bool {
+    s.rfind('“')
+        .is_some_and(|o| s.rfind('”').is_none_or(|e| e < o))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +102,11 @@ mod tests {
         assert!(is_cjk_punct('，') && is_cjk_punct('“') && is_cjk_punct('○') && !is_cjk_punct(','));
         assert!(is_alnum('7') && is_alnum('Ｒ') && !is_alnum('中'));
         assert!(is_sentence_end('。') && !is_sentence_end('，'));
+        assert!(
+            leaves_quote_open("他说：“好")
+                && !leaves_quote_open("“好”。")
+                && !leaves_quote_open("好")
+        );
         assert!((str_width("2023年") - 3.2).abs() < 0.01);
     }
 }

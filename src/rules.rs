@@ -107,6 +107,9 @@ impl Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
     tables: BTreeMap<&'static str, Table>,
+    /// The lexicon these tables make, built on first use and shared by the
+    /// passes that read it (see [`Rules::lexicon`]).
+    lexicon: std::sync::OnceLock<std::sync::Arc<crate::lexicon::Lexicon>>,
 }
 
 /// One rule file: the built-in default, left unparsed until a pass asks for
@@ -250,6 +253,19 @@ impl Rules {
         let table = self.tables.entry(spec.name).or_default();
         table.layers.push((spec, entries));
         table.merged = std::sync::OnceLock::new();
+        self.lexicon = std::sync::OnceLock::new();
+    }
+
+    /// The lexicon of these rules: the embedded map with the `words.tsv`
+    /// and `protected.tsv` tables (see [`crate::lexicon::Lexicon::with_rules`]).
+    /// Built once and shared, so every pass reads one lexicon and its
+    /// warm-up tables.
+    pub fn lexicon(&self) -> Result<std::sync::Arc<crate::lexicon::Lexicon>> {
+        if let Some(l) = self.lexicon.get() {
+            return Ok(l.clone());
+        }
+        let built = std::sync::Arc::new(crate::lexicon::Lexicon::with_rules(self)?);
+        Ok(self.lexicon.get_or_init(|| built).clone())
     }
 
     /// The entries of one file (empty if it has none): the built-in default
@@ -365,6 +381,20 @@ mod tests {
         r.extend_from_dir(dir.path()).unwrap();
         assert!(!r.table("titles.tsv").iter().any(|e| e.key() == "记者"));
         assert!(r.table("titles.tsv").iter().any(|e| e.key() == "主持人"));
+    }
+
+    /// One lexicon per rules object, shared by the passes, and rebuilt when
+    /// a user's folder changes its words.
+    #[test]
+    fn lexicon_is_shared_and_follows_user_words() {
+        let mut r = Rules::embedded().unwrap();
+        let first = r.lexicon().unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &r.lexicon().unwrap()));
+        assert_eq!(first.freq("淄博陶博会"), None);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("words.tsv"), "淄博陶博会\t50\n").unwrap();
+        r.extend_from_dir(dir.path()).unwrap();
+        assert_eq!(r.lexicon().unwrap().freq("淄博陶博会"), Some(50));
     }
 
     #[test]

@@ -34,7 +34,7 @@ use anyhow::{Context as _, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub const ID: &str = "misread";
 
@@ -87,7 +87,7 @@ struct ContextRule {
 }
 
 pub struct Misread {
-    lexicon: Lexicon,
+    lexicon: Arc<Lexicon>,
     confusions: Confusions,
     rules: Vec<ContextRule>,
     matcher: Option<AhoCorasick>,
@@ -238,7 +238,7 @@ pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
 }
 
 fn misread(rules: &Rules) -> Result<Misread> {
-    let lexicon = Lexicon::with_rules(rules)?;
+    let lexicon = rules.lexicon()?;
     let confusions = match rules.untouched_default("confusions.tsv") {
         Some(text) => Confusions::sorted(text),
         None => {
@@ -884,10 +884,12 @@ mod tests {
     /// same edits.
     #[test]
     fn warm_tables_change_no_answer() {
-        let rules = Rules::builtin().unwrap();
-        let cold = misread(rules).unwrap();
-        let warm = misread(rules).unwrap();
+        // Rules share one lexicon per rules object: the cold pass gets its own.
+        let own = Rules::embedded().unwrap();
+        let cold = misread(&own).unwrap();
+        let warm = misread(Rules::builtin().unwrap()).unwrap();
         warm.lexicon.warm_up();
+        assert!(!Arc::ptr_eq(&cold.lexicon, &warm.lexicon));
         let text = format!(
             "{}\n为建设官居宜业幸福张店贡献力量。努力做强中心域区，及早介人。把工作落实于每一个环节。",
             include_str!("../../examples/zibo-excerpt.md")

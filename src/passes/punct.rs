@@ -144,7 +144,7 @@ impl Punct {
 pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
     Ok(Box::new(Punct {
         quote_style: None,
-        lexicon: Some(Arc::new(Lexicon::with_rules(rules)?)),
+        lexicon: Some(rules.lexicon()?),
     }))
 }
 

@@ -32,7 +32,9 @@
 
 use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_ws;
-use crate::chars::{em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end};
+use crate::chars::{
+    em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end, leaves_quote_open,
+};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::lexicon::Lexicon;
@@ -40,6 +42,7 @@ use crate::rules::Rules;
 use aho_corasick::AhoCorasick;
 use anyhow::{Context as _, Result};
 use std::ops::Range;
+use std::sync::Arc;
 
 pub const ID: &str = "reflow";
 
@@ -84,7 +87,7 @@ pub struct Reflow {
     title_finder: AhoCorasick,
     /// Words that span a cut between paragraphs are evidence for a join
     /// (`高标` / `准推进`: 标准).
-    lexicon: Lexicon,
+    lexicon: Arc<Lexicon>,
 }
 
 /// A two-character word at least this frequent (jieba counts; 标准 has
@@ -102,7 +105,7 @@ fn reflow(rules: &Rules) -> Result<Reflow> {
         .map(|e| e.key().to_string())
         .collect();
     let title_finder = AhoCorasick::new(&titles).context("cannot build the title matcher")?;
-    let lexicon = Lexicon::with_rules(rules)?;
+    let lexicon = rules.lexicon()?;
     Ok(Reflow {
         titles,
         title_finder,
@@ -955,11 +958,7 @@ fn lost_stop(c: &Ctx, lines: &[Printed], i: usize) -> bool {
     // A quotation left open over the last two lines (`“继` / `承不泥古，发
     // 展不离宗`) lost its closing mark, not a 。.
     let sa = c.s(&lines[i]);
-    let open = |s: &str| {
-        s.rfind('“')
-            .is_some_and(|o| s.rfind('”').is_none_or(|e| e < o))
-    };
-    let quoted = open(sa) || (!sa.contains('”') && open(prev));
+    let quoted = leaves_quote_open(sa) || (!sa.contains('”') && leaves_quote_open(prev));
     last_char(sa).is_some_and(is_han) && !quoted
 }
 

@@ -23,12 +23,13 @@
 
 use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_gap;
-use crate::chars::{is_cjk, is_han, is_transliteration};
+use crate::chars::{is_cjk, is_han, is_transliteration, leaves_quote_open};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::lexicon::Lexicon;
 use crate::rules::Rules;
 use anyhow::Result;
+use std::sync::Arc;
 
 pub const ID: &str = "specks";
 
@@ -176,10 +177,7 @@ fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
     // leaves no quotation open.
     let end = above.trim_end_matches(|c: char| is_gap(c) || matches!(c, '、' | '，' | ',' | '.'));
     let ends = end.ends_with(['。', '！', '？']);
-    let open = end
-        .rfind('“')
-        .is_some_and(|o| end.rfind('”').is_none_or(|e| e < o));
-    if ends && !open {
+    if ends && !leaves_quote_open(end) {
         let cut = text.len() - body.len();
         edits.push(Edit::fix(
             at + lead..at + cut,
@@ -254,12 +252,12 @@ fn hyphen_edit(range: std::ops::Range<usize>, prev: Option<char>, start: bool) -
 }
 
 pub struct Specks {
-    lexicon: Lexicon,
+    lexicon: Arc<Lexicon>,
 }
 
 pub fn build(rules: &Rules) -> Result<Box<dyn Pass>> {
     Ok(Box::new(Specks {
-        lexicon: Lexicon::with_rules(rules)?,
+        lexicon: rules.lexicon()?,
     }))
 }
 
