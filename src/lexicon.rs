@@ -46,6 +46,7 @@
 //! | first walk of a lexicon | builds the table of start nodes of the CJK ideographs: about 0.6 ms, once |
 //! | [`Lexicon::freq`] | one walk of the map, ~3 node steps per CJK character |
 //! | [`Lexicon::prefix_words`] | one walk from `start`, stopping where no word continues (at most the longest word, 16 chars) |
+//! | [`Lexicon::warm_up`] | loads the compiled-in pair filter and double array (`rules/lexicon.dat`, 7 MB): about 4 ms, once; walks then take one array probe per character |
 //! | [`Lexicon::best_segmentation`] | one `prefix_words` walk per character; the `n + 1` route cells on the stack up to 64 characters (else one allocation), and the list of words |
 //! | [`Lexicon::score`], [`Lexicon::score_with`] | the same, on the stack for windows up to 64 characters: no allocation |
 //!
@@ -53,6 +54,7 @@
 //! character begins an overlay word, and nothing elsewhere.
 
 pub mod build;
+pub mod dat;
 
 use crate::rules::{parse_table, Entry, Rules};
 use anyhow::{bail, Context as _, Result};
@@ -114,16 +116,17 @@ pub struct Lexicon {
     /// first character's three bytes cross the widest nodes of the map, and
     /// starting past them made segmentation about 1.4 times as fast.
     first_cjk: OnceLock<Box<[Step]>>,
-    /// Pair tables for long inputs, built by [`Lexicon::warm_up`].
+    /// Warm tables for long inputs, loaded by [`Lexicon::warm_up`].
     pairs: OnceLock<Pairs>,
     /// Adjacent pairs of the overlay's words (see [`Pairs::inner`]), exact.
     overlay_pairs: FxHashSet<u64>,
 }
 
-/// Tables over the map's words for long inputs. Building them streams all
-/// 349,000 words (about 100 ms), so they are made only when a long input
-/// will repay it; every answer is the same with or without them, only
-/// faster.
+/// Tables over the map's words for long inputs: the embedded map's are
+/// compiled in (`rules/lexicon.dat`, see [`dat`]) and loaded in about 4 ms;
+/// another map's are built from its words (about 1.5 s for one the size of
+/// jieba's). They are made only when a long input will repay it; every
+/// answer is the same with or without them, only faster.
 struct Pairs {
     /// The pairs `ab` that occur inside some word of two or more
     /// characters, as a filter: a pair it rules out is in no word (a window
@@ -133,11 +136,13 @@ struct Pairs {
     /// and take a third of the time to build the tables; a pair that
     /// passes wrongly only costs a walk that finds nothing.
     inner: PairFilter,
-    /// The map's words as a trie of characters in one hash table, so that a
-    /// walk takes one lookup per character instead of decoding three map
-    /// nodes (one per UTF-8 byte). None if the map holds a frequency the
-    /// table cannot (0, or above `u32::MAX`): walks then use the map.
-    trie: Option<Trie>,
+    /// The map's words as a character-wise double array, so that a walk
+    /// takes one array probe per character instead of decoding three map
+    /// nodes (one per UTF-8 byte). The embedded map's array is compiled in
+    /// (`rules/lexicon.dat`); another map's is built here. None if the map
+    /// holds a word or frequency the array cannot (see [`dat::records`]):
+    /// walks then use the map.
+    trie: Option<crawdad::Trie>,
     /// `(f as f64).ln()` for every `f` below [`LN_TABLE`], the frequencies
     /// most words have: a walk looks a word's logarithm up instead of
     /// computing it again (the same value, so the same scores).
@@ -147,233 +152,12 @@ struct Pairs {
 /// Size of [`Pairs::ln_freq`] (128 KiB).
 const LN_TABLE: usize = 1 << 14;
 
-/// A character trie of the map's words: edge `(node, char)` → [`TrieStep`].
-/// Node 0 is the root. Words holding a control character are left out (a
-/// walk stops at one, see [`PrefixWords::step`]).
-struct Trie {
-    edges: FlatTable<TrieStep>,
-    /// The root's edges for the CJK ideographs, by code point from
-    /// `CJK.start()` ([`TrieStep::NONE`] where no word starts): every walk
-    /// takes one, and an array cell costs less than a probe of the large
-    /// table. The other root edges are in `edges`.
-    root_cjk: Box<[TrieStep]>,
-}
-
-/// Where an edge of the [`Trie`] leads: the node after it
-/// ([`TRIE_LEAF`] when no word continues) and the frequency of the word it
-/// ends (0: no word ends there).
-#[derive(Debug, Clone, Copy)]
-struct TrieStep {
-    node: u32,
-    freq: u32,
-}
-
-impl TrieStep {
-    /// No edge: a real edge leads on or ends a word (see
-    /// [`TrieBuilder::insert`]).
-    const NONE: TrieStep = TrieStep {
-        node: TRIE_LEAF,
-        freq: 0,
-    };
-
-    fn is_none(self) -> bool {
-        self.node == TRIE_LEAF && self.freq == 0
-    }
-}
-
-const TRIE_ROOT: u32 = 0;
-const TRIE_LEAF: u32 = u32::MAX;
-
-fn edge_key(node: u32, c: char) -> u64 {
-    (u64::from(node) << 32) | u64::from(c)
-}
-
-impl Trie {
-    /// The edge `c` from `node`, if there is one.
-    #[inline]
-    fn get(&self, node: u32, c: char) -> Option<TrieStep> {
-        if node == TRIE_ROOT && CJK.contains(&c) {
-            // index: `root_cjk` has a cell per `CJK` character.
-            let step = self.root_cjk[c as usize - *CJK.start() as usize];
-            return (!step.is_none()).then_some(step);
-        }
-        self.edges.get(edge_key(node, c))
-    }
-}
-
-/// Builds a [`Trie`] from the map's words in the map's order (UTF-8 byte
-/// order, which is code point order): a word shares with the trie at most
-/// the path of the previous word, so an edge is made without looking
-/// existing ones up, and the edges go into the table at the end, in the
-/// order of their slots.
-struct TrieBuilder {
-    /// Edges as made: `(from node, char, step)`.
-    edges: Vec<(u32, char, TrieStep)>,
-    /// The previous word's characters and the indices of their edges.
-    path: Vec<(char, usize)>,
-    next_node: u32,
-}
-
-impl TrieBuilder {
-    fn with_capacity(edges: usize) -> TrieBuilder {
-        TrieBuilder {
-            edges: Vec::with_capacity(edges),
-            path: Vec::new(),
-            next_node: TRIE_ROOT + 1,
-        }
-    }
-
-    /// Adds `word` with `freq`; false if the table cannot hold it (a
-    /// frequency of 0 or above `u32::MAX`, too many nodes) or the word
-    /// does not come after the previous one.
-    fn insert(&mut self, word: &str, freq: u64) -> bool {
-        let Ok(freq) = u32::try_from(freq) else {
-            return false;
-        };
-        if freq == 0 {
-            return false;
-        }
-        let mut chars = word.chars().peekable();
-        let mut shared = 0;
-        // index: `shared < path.len()` where `path` is read; `edges` holds
-        // every index that `path` records.
-        while let Some(&c) = chars.peek() {
-            if self.path.get(shared).is_some_and(|&(p, _)| p == c) {
-                shared += 1;
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        // Past the shared prefix the word must go on, with a character
-        // after the previous word's there: then none of its further edges
-        // exists yet (the words through them would lie between the two).
-        let Some(&next) = chars.peek() else {
-            return false;
-        };
-        if self.path.get(shared).is_some_and(|&(p, _)| p >= next) {
-            return false;
-        }
-        self.path.truncate(shared);
-        for c in chars {
-            let from = match self.path.last() {
-                None => TRIE_ROOT,
-                Some(&(_, e)) => {
-                    let step = &mut self.edges[e].2;
-                    if step.node == TRIE_LEAF {
-                        if self.next_node == TRIE_LEAF {
-                            return false;
-                        }
-                        step.node = self.next_node;
-                        self.next_node += 1;
-                    }
-                    step.node
-                }
-            };
-            self.path.push((c, self.edges.len()));
-            self.edges.push((from, c, TrieStep::NONE));
-        }
-        if let Some(&(_, last)) = self.path.last() {
-            self.edges[last].2.freq = freq;
-        }
-        true
-    }
-
-    fn finish(self) -> Trie {
-        let cells = *CJK.end() as usize - *CJK.start() as usize + 1;
-        let mut root_cjk = vec![TrieStep::NONE; cells].into_boxed_slice();
-        let mut rest = Vec::with_capacity(self.edges.len());
-        for (from, c, step) in self.edges {
-            if from == TRIE_ROOT && CJK.contains(&c) {
-                // index: `root_cjk` has a cell per `CJK` character.
-                root_cjk[c as usize - *CJK.start() as usize] = step;
-            } else {
-                rest.push((edge_key(from, c), step));
-            }
-        }
-        Trie {
-            edges: FlatTable::build(rest),
-            root_cjk,
-        }
-    }
-}
-
-/// A hash table of distinct `u64` keys, built once: open addressing with
-/// linear probing, each key stored beside its value in one slot, at most
-/// half full. A lookup costs one slot's cache line in most cases. Building
-/// places the entries in the order of their first slots, so that the
-/// writes sweep the table once instead of landing at random. No key is
-/// [`FlatTable::EMPTY`] (an edge key has a character, at most 0x10FFFF, in
-/// its low half).
-struct FlatTable<V> {
-    slots: Box<[(u64, V)]>,
-}
-
-impl<V: Copy> FlatTable<V> {
-    const EMPTY: u64 = u64::MAX;
-
-    /// The table of `entries`, whose keys must be distinct.
-    fn build(mut entries: Vec<(u64, V)>) -> FlatTable<V> {
-        let bits = entries
-            .len()
-            .saturating_mul(2)
-            .max(16)
-            .next_power_of_two()
-            .trailing_zeros();
-        let Some(&(_, filler)) = entries.first() else {
-            return FlatTable {
-                slots: Box::new([]),
-            };
-        };
-        let mut slots = vec![(Self::EMPTY, filler); 1 << bits].into_boxed_slice();
-        let mask = slots.len() - 1;
-        entries.sort_unstable_by_key(|e| home(e.0, bits));
-        for (k, v) in entries {
-            let mut i = home(k, bits);
-            // index: `i` is masked to the table, which has free slots.
-            while slots[i].0 != Self::EMPTY {
-                i = (i + 1) & mask;
-            }
-            slots[i] = (k, v);
-        }
-        FlatTable { slots }
-    }
-
-    #[inline]
-    fn get(&self, key: u64) -> Option<V> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = home(key, self.slots.len().trailing_zeros());
-        // index: `i` is masked to the table; at most half of it is full, so
-        // an empty slot ends the probe.
-        loop {
-            let (k, v) = self.slots[i];
-            if k == key {
-                return Some(v);
-            }
-            if k == Self::EMPTY {
-                return None;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-}
-
-/// The first slot of `key` in a table of `2^bits` slots (`bits` from 4 to
-/// 63): the high bits of a multiplicative hash.
-#[inline]
-fn home(key: u64, bits: u32) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
-}
-
 /// A blocked Bloom filter over pair keys: two bits of one 64-bit word per
 /// key, in 512 KiB, small enough to stay in cache. With the embedded map's
 /// ~300,000 pairs about 1 in 50 absent pairs passes it (2.2% of those
 /// misread asks about on the dev corpus); a pair that was inserted always
 /// does.
-struct PairFilter {
+pub(crate) struct PairFilter {
     words: Box<[u64]>,
 }
 
@@ -381,10 +165,51 @@ struct PairFilter {
 const FILTER_BITS: u32 = 16;
 
 impl PairFilter {
+    /// Number of 64-bit words in a filter.
+    pub(crate) const WORDS: usize = 1 << FILTER_BITS;
+
     fn new() -> PairFilter {
         PairFilter {
-            words: vec![0u64; 1 << FILTER_BITS].into_boxed_slice(),
+            words: vec![0u64; Self::WORDS].into_boxed_slice(),
         }
+    }
+
+    /// The filter of the pairs inside the words of `fst` (two characters
+    /// or more; the statistics keys left out): one pass over the map.
+    pub(crate) fn of_map<D: AsRef<[u8]>>(fst: &Fst<D>) -> PairFilter {
+        use fst::{IntoStreamer, Streamer};
+        let mut filter = PairFilter::new();
+        let mut stream = fst.stream().into_stream();
+        while let Some((key, _)) = stream.next() {
+            let Ok(word) = std::str::from_utf8(key) else {
+                continue;
+            };
+            let mut it = word.chars();
+            let (Some(a), Some(b)) = (it.next(), it.next()) else {
+                continue;
+            };
+            if a.is_control() {
+                continue; // the statistics keys
+            }
+            let mut prev = a;
+            for c in std::iter::once(b).chain(it) {
+                filter.insert(pair_key(prev, c));
+                prev = c;
+            }
+        }
+        filter
+    }
+
+    /// A filter from its words as [`PairFilter::words`] holds them; None
+    /// unless there are [`PairFilter::WORDS`] of them.
+    pub(crate) fn from_words(words: Vec<u64>) -> Option<PairFilter> {
+        (words.len() == Self::WORDS).then(|| PairFilter {
+            words: words.into_boxed_slice(),
+        })
+    }
+
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
     }
 
     fn insert(&mut self, key: u64) {
@@ -629,52 +454,24 @@ impl Lexicon {
         })
     }
 
-    /// Builds the pair tables (once; about 100 ms) so that the walks and
-    /// [`Lexicon::may_join`] run faster. Call it before scoring a long
-    /// input; answers do not change.
+    /// Loads (or, for a map other than the embedded one, builds) the warm
+    /// tables, once, so that the walks and [`Lexicon::may_join`] run
+    /// faster. Call it before scoring a long input; answers do not change.
     pub fn warm_up(&self) {
         self.pairs.get_or_init(|| self.build_pairs());
     }
 
     fn build_pairs(&self) -> Pairs {
-        use fst::{IntoStreamer, Streamer};
-        // Sized for the embedded map up front (about 1.4 trie edges per
-        // word), so that the list of edges is not regrown.
-        let words = usize::try_from(self.fst_words).unwrap_or(0);
-        let mut inner = PairFilter::new();
-        let mut trie = Some(TrieBuilder::with_capacity(words + words / 2));
-        let mut stream = self.fst.stream().into_stream();
-        while let Some((key, out)) = stream.next() {
-            let Ok(word) = std::str::from_utf8(key) else {
-                continue;
-            };
-            // A walk stops at a control character: the statistics keys
-            // (and any word holding one) are out of its reach.
-            if let Some(t) = trie
-                .as_mut()
-                .filter(|_| !word.chars().any(char::is_control))
-            {
-                if !t.insert(word, out.value()) {
-                    trie = None;
-                }
-            }
-            let mut it = word.chars();
-            let (Some(a), Some(b)) = (it.next(), it.next()) else {
-                continue;
-            };
-            if a.is_control() {
-                continue; // the statistics keys
-            }
-            let mut prev = a;
-            for c in std::iter::once(b).chain(it) {
-                inner.insert(pair_key(prev, c));
-                prev = c;
-            }
-        }
+        // The embedded map's tables are compiled in; another map's are
+        // built from its words.
+        let (inner, trie) = match dat::load(&self.fst, dat::EMBEDDED_DAT) {
+            Some(tables) => tables,
+            None => (PairFilter::of_map(&self.fst), dat::build(&self.fst)),
+        };
         let ln_freq = (0..LN_TABLE).map(|f| (f as f64).ln()).collect();
         Pairs {
             inner,
-            trie: trie.map(TrieBuilder::finish),
+            trie,
             ln_freq,
         }
     }
@@ -813,84 +610,40 @@ impl Lexicon {
             && chars
                 .get(start)
                 .is_some_and(|c| self.overlay_first.contains(c));
-        let trie = self.pairs.get().and_then(|p| p.trie.as_ref());
+        // Where an overlay word may start, the walk goes node by node so
+        // that the overlay is asked at every length.
+        let trie = self
+            .pairs
+            .get()
+            .and_then(|p| p.trie.as_ref())
+            .filter(|_| !overlay_here);
+        let walk = match trie {
+            Some(t) => Walk::Array(t.common_prefix_search(haystack(chars.get(start..end)))),
+            None => Walk::Map {
+                addr: Some(self.fst.root().addr()),
+                out: Output::zero(),
+            },
+        };
         PrefixWords {
             lex: self,
-            trie,
             chars,
             start,
             pos: start,
             end,
-            addr: Some(match trie {
-                Some(_) => TRIE_ROOT as CompiledAddr,
-                None => self.fst.root().addr(),
-            }),
-            out: Output::zero(),
+            walk,
             overlay_end: if overlay_here {
                 start.saturating_add(self.overlay_max_chars).min(end)
             } else {
                 start
             },
-            at_root: true,
-        }
-    }
-
-    /// Where the walk of [`Lexicon::prefix_words`] stands after all of
-    /// `prefix`: resume it over the characters that follow with
-    /// [`Lexicon::words_after`]. None when no word goes on past `prefix`,
-    /// and always when the lexicon has an overlay (whose words are matched
-    /// on the whole text of the walk, which a cursor does not keep): then
-    /// walk with `prefix_words`.
-    pub fn cursor(&self, prefix: &[char]) -> Option<Cursor> {
-        if !self.overlay.is_empty() {
-            return None;
-        }
-        let mut walk = self.prefix_words(prefix, 0, prefix.len());
-        for _ in walk.by_ref() {}
-        Some(Cursor {
-            addr: walk.addr?,
-            out: walk.out.value(),
-            trie: walk.trie.is_some(),
-            at_root: prefix.is_empty(),
-        })
-    }
-
-    /// True when [`Lexicon::cursor`] can stand for walks of this lexicon
-    /// (it has no overlay).
-    pub fn resumable(&self) -> bool {
-        self.overlay.is_empty()
-    }
-
-    /// The words of `prefix_words(prefix ++ rest, 0, ∞)` longer than
-    /// `prefix`, with `at` the [`Lexicon::cursor`] of `prefix`, as
-    /// `(characters of rest they take, freq)`, shortest first.
-    pub fn words_after<'a>(&'a self, at: Cursor, rest: &'a [char]) -> PrefixWords<'a> {
-        // A cursor made with the trie resumes in it (the trie, once built,
-        // stays); one made on the map resumes on the map.
-        let trie = if at.trie {
-            self.pairs.get().and_then(|p| p.trie.as_ref())
-        } else {
-            None
-        };
-        PrefixWords {
-            lex: self,
-            trie,
-            chars: rest,
-            start: 0,
-            pos: 0,
-            end: rest.len(),
-            addr: Some(at.addr),
-            out: Output::new(at.out),
-            overlay_end: 0,
-            at_root: at.at_root,
         }
     }
 
     /// Calls `f(len, freq, ln freq)` for each of `prefix_words(chars,
-    /// start, ∞)`, in the same order. With the trie and no overlay word
-    /// starting here, the walk runs inline: one hash lookup per character
-    /// and no iterator, and the logarithm of a frequency below
-    /// [`LN_TABLE`] is looked up.
+    /// start, ∞)`, in the same order. With the double array and no overlay
+    /// word starting here, the walk runs inline, one array probe per
+    /// character, and the logarithm of a frequency below [`LN_TABLE`] is
+    /// looked up.
     #[inline]
     fn each_prefix_word(&self, chars: &[char], start: usize, mut f: impl FnMut(usize, u64, f64)) {
         let pairs = self.pairs.get();
@@ -906,29 +659,14 @@ impl Lexicon {
             return;
         };
         let ln_table = pairs.map_or(&[][..], |p| &p.ln_freq);
-        // slice: `start <= chars.len()` or the loop is empty.
-        let mut node = TRIE_ROOT;
-        for (k, &c) in chars.get(start..).unwrap_or(&[]).iter().enumerate() {
-            // As `PrefixWords::step`: a control character ends every word.
-            if c.is_control() {
-                return;
-            }
-            let Some(step) = trie.get(node, c) else {
-                return;
-            };
-            if step.freq > 0 {
-                let freq = u64::from(step.freq);
-                let ln = usize::try_from(step.freq)
-                    .ok()
-                    .and_then(|i| ln_table.get(i))
-                    .copied()
-                    .unwrap_or_else(|| (freq as f64).ln());
-                f(k + 1, freq, ln);
-            }
-            if step.node == TRIE_LEAF {
-                return;
-            }
-            node = step.node;
+        for (v, len) in trie.common_prefix_search(haystack(chars.get(start..))) {
+            let freq = u64::from(v);
+            let ln = usize::try_from(v)
+                .ok()
+                .and_then(|i| ln_table.get(i))
+                .copied()
+                .unwrap_or_else(|| (freq as f64).ln());
+            f(len, freq, ln);
         }
     }
 
@@ -1087,91 +825,94 @@ impl Lexicon {
     }
 }
 
-/// A walk of [`Lexicon::prefix_words`] stopped after some characters (see
-/// [`Lexicon::cursor`]).
-#[derive(Debug, Clone, Copy)]
-pub struct Cursor {
-    addr: CompiledAddr,
-    out: u64,
-    /// The address is a trie node (else a map node).
-    trie: bool,
-    at_root: bool,
+/// What a walk of the double array reads: the characters, ending before
+/// crawdad's [`crawdad::END_MARKER`], which the array keeps for itself. (A
+/// control character ends a walk too: no word of an array holds one, see
+/// [`dat::records`], so crawdad finds no edge for it.)
+#[derive(Clone)]
+pub(crate) struct Haystack<'a>(std::slice::Iter<'a, char>);
+
+impl Iterator for Haystack<'_> {
+    type Item = char;
+
+    #[inline]
+    fn next(&mut self) -> Option<char> {
+        let c = *self.0.next()?;
+        (c != crawdad::END_MARKER).then_some(c)
+    }
+}
+
+fn haystack(chars: Option<&[char]>) -> Haystack<'_> {
+    Haystack(chars.unwrap_or(&[]).iter())
 }
 
 /// Iterator of [`Lexicon::prefix_words`].
-#[derive(Clone)]
 pub struct PrefixWords<'a> {
     lex: &'a Lexicon,
-    /// The lexicon's trie if it was built when the walk began: the walk
-    /// keeps to the one it started with.
-    trie: Option<&'a Trie>,
     chars: &'a [char],
     start: usize,
-    /// Characters `start..pos` have been walked.
+    /// Characters `start..pos` have been walked (on the map).
     pos: usize,
     end: usize,
-    /// The address of the map node after `chars[start..pos]` (with `trie`,
-    /// the trie node); None once no word continues. Nodes are decoded only
-    /// to step on from them.
-    addr: Option<CompiledAddr>,
-    out: Output,
+    walk: Walk<'a>,
     /// Overlay words can end at or before this position.
     overlay_end: usize,
-    /// The walk began at the map's root (not resumed from a [`Cursor`]):
-    /// its first step may use the `first_cjk` table.
-    at_root: bool,
+}
+
+enum Walk<'a> {
+    /// Down the double array (no overlay word starts here).
+    Array(crawdad::trie::CommonPrefixSearchIter<'a, Haystack<'a>>),
+    /// Node by node down the map: the address of the node after
+    /// `chars[start..pos]`, None once no word continues (nodes are decoded
+    /// only to step on from them), and the output so far.
+    Map {
+        addr: Option<CompiledAddr>,
+        out: Output,
+    },
 }
 
 impl PrefixWords<'_> {
-    /// Follows `c` (its edge in the trie, or its UTF-8 bytes in the map)
-    /// from the current node; returns the map's frequency of
-    /// `chars[start..=pos]` if it is a word.
+    /// Follows `c`'s UTF-8 bytes down the map from the current node;
+    /// returns the map's frequency of `chars[start..=pos]` if it is a word.
     fn step(&mut self, c: char) -> Option<u64> {
-        let addr = self.addr?;
+        let at_start = self.pos == self.start;
+        let Walk::Map { addr, out } = &mut self.walk else {
+            return None;
+        };
+        let at = (*addr)?;
         // A control character ends every word: it keeps the walk out of the
         // statistics stored under NUL-prefixed keys.
         if c.is_control() {
-            self.addr = None;
+            *addr = None;
             return None;
         }
-        if let Some(trie) = self.trie {
-            // Trie node numbers are below `TRIE_LEAF`, a `u32`.
-            let node = u32::try_from(addr).unwrap_or(TRIE_LEAF);
-            let Some(step) = trie.get(node, c) else {
-                self.addr = None;
-                return None;
-            };
-            self.addr = (step.node != TRIE_LEAF).then_some(step.node as CompiledAddr);
-            return (step.freq > 0).then_some(u64::from(step.freq));
-        }
         // index: the `first_cjk` table has a cell per `CJK` character.
-        let table = (self.at_root && self.pos == self.start && CJK.contains(&c))
+        let table = (at_start && CJK.contains(&c))
             .then(|| self.lex.first_cjk()[c as usize - *CJK.start() as usize]);
         if let Some(step) = table {
             if step.addr == NO_NODE {
-                self.addr = None;
+                *addr = None;
                 return None;
             }
-            self.addr = Some(step.addr);
-            self.out = Output::new(step.out);
+            *addr = Some(step.addr);
+            *out = Output::new(step.out);
             return step.word;
         }
-        let mut node = self.lex.fst.node(addr);
-        let mut out = self.out;
+        let mut node = self.lex.fst.node(at);
+        let mut o = *out;
         let mut utf8 = [0u8; 4];
         for &b in c.encode_utf8(&mut utf8).as_bytes() {
             let Some(i) = node.find_input(b) else {
-                self.addr = None;
+                *addr = None;
                 return None;
             };
             let t = node.transition(i);
-            out = out.cat(t.out);
+            o = o.cat(t.out);
             node = self.lex.fst.node(t.addr);
         }
-        self.addr = Some(node.addr());
-        self.out = out;
-        node.is_final()
-            .then(|| out.cat(node.final_output()).value())
+        *addr = Some(node.addr());
+        *out = o;
+        node.is_final().then(|| o.cat(node.final_output()).value())
     }
 }
 
@@ -1179,8 +920,12 @@ impl Iterator for PrefixWords<'_> {
     type Item = (usize, u64);
 
     fn next(&mut self) -> Option<(usize, u64)> {
+        if let Walk::Array(it) = &mut self.walk {
+            return it.next().map(|(v, len)| (len, u64::from(v)));
+        }
         while self.pos < self.end {
-            if self.addr.is_none() && self.pos >= self.overlay_end {
+            let ended = matches!(self.walk, Walk::Map { addr: None, .. });
+            if ended && self.pos >= self.overlay_end {
                 self.pos = self.end;
                 return None;
             }

@@ -443,59 +443,6 @@ fn cold_has(lex: &Lexicon, pair: &str) -> bool {
     false
 }
 
-/// A walk resumed from a cursor finds exactly the words of the whole walk
-/// that are longer than the cursor's prefix, on the map and in the trie,
-/// for every split of sampled texts; a prefix that no word continues has no
-/// cursor, and a lexicon with an overlay gives none.
-#[test]
-fn cursors_resume_walks() {
-    let texts = [
-        "中心城区首位度",
-        "中华人民共和国成立",
-        "实干奋斗精神",
-        "努力做强做优做大",
-        "及早介入解决",
-        "的的的x中",
-    ];
-    let cold = Lexicon::with_rules(Rules::builtin().unwrap()).unwrap();
-    let warm = Lexicon::with_rules(Rules::builtin().unwrap()).unwrap();
-    warm.warm_up();
-    let (mut resumed, mut none) = (0, 0);
-    for lex in [&cold, &warm] {
-        assert!(lex.resumable());
-        for t in texts {
-            let cs = chars(t);
-            for start in 0..cs.len() {
-                let whole: Vec<_> = lex.prefix_words(&cs, start, cs.len()).collect();
-                for cut in start..=cs.len() {
-                    let k = cut - start;
-                    let longer: Vec<_> = whole
-                        .iter()
-                        .filter(|w| w.0 > k)
-                        .map(|&(len, f)| (len - k, f))
-                        .collect();
-                    match lex.cursor(&cs[start..cut]) {
-                        Some(c) => {
-                            let got: Vec<_> = lex.words_after(c, &cs[cut..]).collect();
-                            assert_eq!(got, longer, "{t} {start}..{cut}");
-                            resumed += usize::from(!got.is_empty() && k > 0);
-                        }
-                        None => {
-                            assert!(longer.is_empty(), "{t} {start}..{cut}");
-                            none += 1;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    assert!(resumed > 20 && none > 20, "{resumed} {none}");
-    let user = rules_with(&[("words.tsv", "中心城区首位\t77\n")]);
-    let overlaid = Lexicon::with_rules(&user).unwrap();
-    assert!(!overlaid.resumable());
-    assert!(overlaid.cursor(&chars("中心")).is_none());
-}
-
 /// `may_join` keeps a filter of the map's pairs: every pair inside a word
 /// passes it, and few others do. Checked against the exact list of pairs
 /// over every pair of 300 characters of a page.
@@ -540,37 +487,43 @@ fn may_join_filter_holds_every_pair_and_few_others() {
     );
 }
 
-/// The warm table finds every key it was built with and no other, and the
-/// trie builder takes words only in the map's order.
+/// The committed `rules/lexicon.dat` is the double array of the committed
+/// map, byte for byte (regenerate both with `examples/build_lexicon.rs`),
+/// and warming the embedded lexicon up loads it rather than building one.
 #[test]
-fn flat_table_and_trie_builder() {
-    let keys: Vec<u64> = (0..5_000u64)
-        .map(|i| i.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 3)
-        .collect();
-    let table = FlatTable::build(keys.iter().map(|&k| (k, k ^ 7)).collect());
-    for &k in &keys {
-        assert_eq!(table.get(k), Some(k ^ 7));
-    }
-    let missing = (0..5_000u64).filter(|k| !keys.contains(k));
-    assert!(missing.take(1_000).all(|k| table.get(k).is_none()));
-    assert!(FlatTable::<u64>::build(Vec::new()).get(3).is_none());
+fn committed_double_array_matches_the_map() {
+    let built = dat::file_for(EMBEDDED_FST).unwrap();
+    assert!(
+        built == dat::EMBEDDED_DAT,
+        "rules/lexicon.dat is stale: run `cargo run --release --example build_lexicon -- --dat-only`"
+    );
+    let fst = Fst::new(EMBEDDED_FST).unwrap();
+    assert!(dat::load(&fst, dat::EMBEDDED_DAT).is_some_and(|(_, t)| t.is_some()));
+}
 
-    let mut b = TrieBuilder::with_capacity(8);
-    assert!(b.insert("中", 5));
-    assert!(b.insert("中心", 7));
-    assert!(b.insert("中心城区", 9));
-    assert!(b.insert("心", 3));
-    assert!(!b.insert("中国", 4), "out of order");
-    assert!(!b.insert("心", 3), "repeated");
-    assert!(!b.insert("再", 0), "no frequency");
-    let t = b.finish();
-    let step = |node: u32, c: char| t.get(node, c);
-    let zhong = step(TRIE_ROOT, '中').unwrap();
-    assert_eq!(zhong.freq, 5);
-    let xin = step(zhong.node, '心').unwrap();
-    assert_eq!(xin.freq, 7);
-    let cheng = step(xin.node, '城').unwrap();
-    assert_eq!((cheng.freq, step(cheng.node, '区').unwrap().freq), (0, 9));
-    assert!(step(zhong.node, '国').is_none());
-    assert_eq!(step(TRIE_ROOT, '心').unwrap().node, TRIE_LEAF);
+/// An array is used only with the map it was built from: another map's
+/// header does not match (that map builds its own array), and damaged
+/// bytes are refused before crawdad reads them.
+#[test]
+fn double_array_header_names_its_map() {
+    let small = build::build("中心 5\n中心城区 9\n城区 7\n", "").unwrap();
+    let fst = Fst::new(small.fst.as_slice()).unwrap();
+    assert!(dat::load(&fst, dat::EMBEDDED_DAT).is_none());
+    let own = dat::file_for(&small.fst).unwrap();
+    assert!(dat::load(&fst, &own).is_some());
+    assert!(dat::load(&fst, &own[..10]).is_none());
+    let mut other = own.clone();
+    other[9] ^= 1;
+    assert!(dat::load(&fst, &other).is_none());
+    let lex = Lexicon::from_fst(Cow::Owned(small.fst.clone())).unwrap();
+    lex.warm_up();
+    let cs = chars("中心城区");
+    assert_eq!(
+        lex.prefix_words(&cs, 0, 4).collect::<Vec<_>>(),
+        [(2, 5), (4, 9)]
+    );
+    // crawdad keeps END_MARKER for itself: a walk stops before it, as the
+    // map's walk finds no word through it.
+    let cs = chars(&format!("中心{}城区", crawdad::END_MARKER));
+    assert_eq!(lex.prefix_words(&cs, 0, 5).collect::<Vec<_>>(), [(2, 5)]);
 }
