@@ -115,9 +115,19 @@ impl Pipeline {
         // The structure of the text as last parsed, kept while passes leave
         // the text unchanged (a second round usually changes nothing).
         let mut parsed: Option<Parsed> = None;
+        // How many times the text has changed, and for each pass the change
+        // count at which it last ran and found nothing to fix: a pass is a
+        // function of the text, so it would find nothing again until the
+        // text changes (the last round, which confirms that the text has
+        // settled, runs only the passes that have not seen it yet).
+        let mut version = 0usize;
+        let mut settled: Vec<Option<usize>> = vec![None; self.passes.len()];
         for round in 0..MAX_ROUNDS {
             let mut changed = false;
-            for pass in self.passes.iter().filter(|p| round == 0 || p.rerun()) {
+            for (k, pass) in self.passes.iter().enumerate() {
+                if round > 0 && (!pass.rerun() || settled[k] == Some(version)) {
+                    continue;
+                }
                 let doc = match parsed.take() {
                     Some(p) => p.document(&text),
                     None => Document::parse(&text),
@@ -144,9 +154,12 @@ impl Pipeline {
                 let applied = edit::apply(&text, fixes);
                 refused.extend(applied.refused);
                 if applied.applied.is_empty() {
+                    settled[k] = Some(version);
                     parsed = Some(Parsed::from(doc));
                     continue;
                 }
+                settled[k] = None;
+                version += 1;
                 changed = true;
                 map.record(&applied.applied);
                 text = applied.text;
@@ -162,5 +175,80 @@ impl Pipeline {
             suggestions,
             refused,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passes::RuleInfo;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// A pass that writes `to` for every `from` and counts its runs.
+    struct Swap {
+        from: char,
+        to: &'static str,
+        runs: Arc<AtomicUsize>,
+    }
+
+    impl Pass for Swap {
+        fn id(&self) -> &'static str {
+            "swap"
+        }
+        fn about(&self) -> &'static str {
+            "test pass"
+        }
+        fn rules(&self) -> &'static [RuleInfo] {
+            &[]
+        }
+        fn run(&self, doc: &Document, _: &Options) -> Vec<Edit> {
+            self.runs.fetch_add(1, Ordering::Relaxed);
+            doc.text
+                .match_indices(self.from)
+                .map(|(i, s)| Edit::fix(i..i + s.len(), self.to, "swap", "swap", 0.9, "test"))
+                .collect()
+        }
+    }
+
+    fn pipeline(passes: Vec<Box<dyn Pass>>) -> Pipeline {
+        Pipeline {
+            passes,
+            options: Options::default(),
+            suggest_only: false,
+        }
+    }
+
+    /// A pass that found nothing to fix is not run again until the text
+    /// changes: the round that confirms the text has settled runs only the
+    /// passes that have not seen it. The output is that of running them all.
+    #[test]
+    fn a_pass_is_not_rerun_on_text_it_found_nothing_in() {
+        let counts: Vec<Arc<AtomicUsize>> = (0..3).map(|_| Arc::default()).collect();
+        let p = pipeline(vec![
+            Box::new(Swap {
+                from: 'b',
+                to: "c",
+                runs: counts[0].clone(),
+            }),
+            Box::new(Swap {
+                from: 'a',
+                to: "b",
+                runs: counts[1].clone(),
+            }),
+            Box::new(Swap {
+                from: 'z',
+                to: "y",
+                runs: counts[2].clone(),
+            }),
+        ]);
+        let out = p.run("aaz");
+        // Round 0: b→c finds nothing, a→b writes "bbz", z→y writes "bby".
+        // Round 1: b→c writes "ccy", in which a→b and z→y find nothing.
+        // Round 2 confirms "ccy": only b→c has not seen it. (Running every
+        // pass in every round would make the counts 3, 3, 3.)
+        assert_eq!(out.output, "ccy");
+        let runs: Vec<usize> = counts.iter().map(|c| c.load(Ordering::Relaxed)).collect();
+        assert_eq!(runs, [3, 2, 2]);
     }
 }
