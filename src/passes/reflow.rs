@@ -65,7 +65,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "heading",
-        about: "Keeps a short line without punctuation (a sub-heading) as a paragraph of its own.",
+        about: "Keeps a short line without punctuation (a sub-heading) as a paragraph of its own; so is a line that fills the column without punctuation between a sentence end and a lost indent, and a chapter title (`第三章…`, `第二编…`) at a line start after a sentence end, a short line or another chapter title.",
     },
     RuleInfo {
         id: "join-column",
@@ -726,6 +726,53 @@ fn ends_in_chapter_title(s: &str) -> bool {
     re.is_match(tail)
 }
 
+/// The marker of a chapter title starting `s` (`第三章军官的考核和职务任免`,
+/// `第二编`): the number, then the title's first Han character, which is
+/// not one that goes on a reference inside a sentence (`第三章规定的`,
+/// `第二章的`).
+fn chapter_title(s: &str) -> Option<&str> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^第[一二三四五六七八九十百零0-9]{1,6}[章编]")
+            .expect("static regex is valid")
+    });
+    let m = re.find(s)?.as_str();
+    // slice: `m` is a prefix of `s`.
+    let next = s[m.len()..].chars().next()?;
+    let goes_on = matches!(
+        next,
+        '规' | '的' | '所' | '之' | '中' | '和' | '第' | '至' | '及' | '或' | '有' | '修' | '改'
+    );
+    (is_han(next) && !goes_on).then_some(m)
+}
+
+/// Whether line `k` is a sub-heading as wide as the column: it fills the
+/// line (near full) with no punctuation at all and five Han characters or
+/// more, is no enumerated item (`第十六条…`, `（三）…`) and does not end with
+/// a word that leads on (`的`, `并`), stands after a line that ends a sentence or a bracketed credit,
+/// and the next line, not the last of the run, is short by the lost indent
+/// of a paragraph's first line. (A paragraph's own first line would be
+/// that short itself; a prose line that fills the column after a sentence
+/// end and before an indent is the last of its paragraph, so the break
+/// after it is right either way.)
+fn full_heading(c: &Ctx, lines: &[Printed], k: usize) -> bool {
+    // index: `k - 1` only for `k > 0`; `k + 1` and `k + 2` by `get`.
+    if k == 0 || k + 2 >= lines.len() {
+        return false;
+    }
+    let (p, next) = (&lines[k], &lines[k + 1]);
+    let s = c.s(p);
+    let before = c.s(&lines[k - 1]);
+    c.w - p.width < 1.5
+        && unpunctuated(s)
+        && s.chars().filter(|&ch| is_han(ch)).take(5).count() >= 5
+        && !bracketed(s)
+        && enumeration(s).is_none()
+        && last_char(s).is_some_and(|ch| !ends_open(ch))
+        && (ends_sentence(before) || matches!(last_char(before), Some('）' | ')')))
+        && c.indented_loose(next, lines.get(k + 2))
+}
+
 /// Whether `s` ends with a temperature as OCR reads it (`0℃`, `10°℃`,
 /// `-17C`, Tesseract's `5"C` and `4*C`): the last item of a weather report
 /// line.
@@ -820,6 +867,23 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             );
         }
     }
+    if let Some(m) = chapter_title(sa).filter(|_| c.title(a)) {
+        return Decision::Break(
+            "heading",
+            0.8,
+            format!("the chapter title '{m}…' ends short of the column"),
+        );
+    }
+    if let Some(m) = chapter_title(sb) {
+        let titles_in_a_row = chapter_title(sa).is_some() && unpunctuated(sa);
+        if ends_sentence(sa) || room >= 1.5 + slack(sa, sb) || titles_in_a_row {
+            return Decision::Break(
+                "heading",
+                0.8,
+                format!("next line starts the chapter title '{m}'"),
+            );
+        }
+    }
     if let Some(m) = enumeration(sb) {
         if !ends_sentence(sa) && article_after_lost_stop(sa, sb, m) {
             if ends_in_chapter_title(sa) {
@@ -896,13 +960,37 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 "next line is short and unpunctuated: a heading".into(),
             );
         }
+        if full_heading(c, lines, i + 1) {
+            return Decision::Break(
+                "heading",
+                0.75,
+                "next line fills the column without punctuation before a lost indent: a heading"
+                    .into(),
+            );
+        }
         return Decision::Join(
             "join-line",
             0.7,
             "line ends a sentence but fills the column: the paragraph goes on".into(),
         );
     }
-    if room >= 1.5 + slack(sa, sb) && c.indented(b) && !b_last {
+    if full_heading(c, lines, i) {
+        return Decision::Break(
+            "heading",
+            0.75,
+            "line fills the column without punctuation between a sentence end and a lost indent: a heading".into(),
+        );
+    }
+    // After a short unpunctuated line (no enumerated item, which may be a
+    // first line itself, and not ending with a word that leads on), a
+    // figure in the next line (which justification never breaks) may leave
+    // it a character more short.
+    let loose = c.title(a)
+        && enumeration(sa).is_none()
+        && last_char(sa).is_some_and(|ch| !ends_open(ch))
+        && c.indented_loose(b, lines.get(i + 2));
+    let indent_after = c.indented(b) || loose;
+    if room >= 1.5 + slack(sa, sb) && indent_after && !b_last {
         return Decision::Break(
             "paragraph-end",
             0.7,
@@ -1496,6 +1584,59 @@ mod tests {
             "家都说全国人民代表大会常\n务委员会第十九次会议\n决定，村里建起了一座新图\n",
         ));
         assert!(out.contains("代表大会常务委员会"), "{out}");
+    }
+
+    #[test]
+    fn chapter_titles_are_headings() {
+        // A table of contents: each chapter title a paragraph, a title that
+        // wraps (`…基本条件、` / `来源`) kept whole, and no 。 added.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n第一章总则\n第二章军官的基本条件、\n来源\n第三章军官的考核和任免\n第四章军官的交流和回避\n村里建起了一座新的图\n",
+        ));
+        assert!(
+            out.contains("越过越好。\n\n第一章总则\n\n第二章军官的基本条件、来源\n\n第三章军官的考核和任免\n\n第四章军官的交流和回避\n\n村里"),
+            "{out}"
+        );
+        // Trap: a reference to a chapter inside a sentence.
+        let out = fix(&column(
+            "家都说应当依照本法有关的\n第三章规定的程序办理，村\n里建起了一座新的图\n",
+        ));
+        assert!(out.contains("本法有关的第三章规定"), "{out}");
+    }
+
+    #[test]
+    fn a_heading_as_wide_as_the_column() {
+        // Between a sentence end and a paragraph's first line (two short),
+        // a line that fills the column without any punctuation.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n治疗精神分裂症将有新药\n科学家们正在研制治疗\n精神分裂症等疾病的新药，\n",
+        ));
+        assert!(
+            out.contains("越过越好。\n\n治疗精神分裂症将有新药\n\n科学家们正在研制"),
+            "{out}"
+        );
+        // After a short unpunctuated heading, a figure makes the next line
+        // a little shorter than a lost indent alone.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n五彩缤纷哈瓦那\n2001年的元旦对于古\n巴来说意义非凡。它是新世\n",
+        ));
+        assert!(
+            out.contains("五彩缤纷哈瓦那\n\n2001年的元旦对于古巴"),
+            "{out}"
+        );
+        // Traps: such a line that leads on (`…的`) or starts an enumerated
+        // item (`第十六条…`, a first line itself) is no heading.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n在全国政协新年茶话会上的\n讲话和大家的祝福\n精神分裂症等疾病的新药，\n",
+        ));
+        assert!(
+            out.contains("越过越好。在全国政协新年茶话会上的讲话"),
+            "{out}"
+        );
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n第十六条专业技术军\n官任职的最高年龄分\n别为六十岁。村里建起了一\n",
+        ));
+        assert!(out.contains("第十六条专业技术军官任职"), "{out}");
     }
 
     #[test]
