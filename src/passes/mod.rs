@@ -185,6 +185,31 @@ pub(crate) fn word_across(lex: &Lexicon, before: &str, next: &str) -> Option<Str
     (alone_last && alone_first).then_some(word)
 }
 
+/// Whether the Han characters that end `s` end on a word: the last word of
+/// their best segmentation (at most eight characters back) is a lexicon word
+/// of two or more characters (jieba lists idioms such as 濒临灭绝 with a
+/// count of 3, so any count will do) or a single character
+/// common as a word of its own (`上`, `中`, `里`: 50,000 or more). A clause
+/// that ends a paragraph ends on a word; one that ends on a stray character
+/// (`一批养色`, `科学技术突`) goes on, with characters lost by the OCR. True
+/// when `s` does not end with a Han character.
+pub(crate) fn ends_on_word(lex: &Lexicon, s: &str) -> bool {
+    let mut tail: Vec<char> = s.chars().rev().take_while(|&c| is_han(c)).take(8).collect();
+    if tail.is_empty() {
+        return true;
+    }
+    tail.reverse();
+    let (_, words) = lex.segment(&tail);
+    words.last().is_some_and(|(r, freq)| {
+        let f = freq.unwrap_or(0);
+        if r.len() >= 2 {
+            f > 0
+        } else {
+            f >= 50_000
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     /// The run order is part of the behaviour (see [`super::REGISTRY`]):

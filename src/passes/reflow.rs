@@ -30,7 +30,7 @@
 //! since text may have been lost at a column end. Headings, list and table
 //! lines, code and bylines are never joined.
 
-use super::{word_across, Options, Pass, RuleInfo};
+use super::{ends_on_word, word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_ws;
 use crate::chars::{
     em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end, leaves_quote_open,
@@ -1358,6 +1358,20 @@ impl Pass for Reflow {
                                     0.6,
                                     format!("the word '{word}' spans the line break, so no paragraph ends here (the next line is short for characters the OCR lost)"),
                                 ),
+                                // A full line read as a paragraph end
+                                // that lost its final mark still ends on a
+                                // word.
+                                None if rule == "paragraph-end"
+                                    && c.w - a.width < 1.5
+                                    && !ends_sentence(c.s(a))
+                                    && !ends_on_word(&self.lexicon, c.s(a)) =>
+                                {
+                                    Decision::Join(
+                                        "join-line",
+                                        0.6,
+                                        "the line ends on a character that makes no word, so its paragraph goes on (the next line is short for characters the OCR lost)".into(),
+                                    )
+                                }
                                 None => Decision::Break(rule, conf, why),
                             }
                         }
@@ -1557,6 +1571,10 @@ mod tests {
         for middle in [
             "家都说如今日子越过越好的\n村里建起了一座新的图\n",
             "家都说如今日子越过越好\n村里建起了新的。图\n",
+            // The full line ends on a character that makes no word with
+            // the ones before it (养老机构 read as 养色 / 和构): the short
+            // line lost characters, the paragraph goes on.
+            "家都说医养融合发展，一批养色\n和构、养老综合体投入\n",
         ] {
             let out = fix(&column(middle));
             assert!(!out.contains("\n\n"), "{middle}: {out}");
