@@ -81,7 +81,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "stray-mark",
-        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form, a '.' or '·' next to a clause mark or starting a line, and a '.' that splits two Han inside a paragraph with full-width punctuation (建.设).",
+        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form, a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits two Han inside a paragraph with full-width punctuation (建.设), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
     },
 ];
 
@@ -614,7 +614,12 @@ impl Punct {
         }
         let Some(k) = k else {
             // A line that starts with a dot: printed Chinese never does.
-            if r.is_some_and(is_han) {
+            // Before an opening bracket or quote, the Chinese text inside
+            // decides (`. (一) 选拔`).
+            let opener =
+                r.is_some_and(|c| matches!(c, '(' | '（' | '"' | '“' | '〈' | '《' | '【'));
+            let inside = u.ch(u.skip_dots(u.next_ctx[end - 1], false));
+            if r.is_some_and(is_han) || (opener && inside.is_some_and(is_han)) {
                 return Some(Action {
                     end,
                     ..stray(
@@ -940,6 +945,50 @@ impl Punct {
             if !added {
                 break;
             }
+        }
+        // One '（' read twice (`《〈附图片)`, `【(觉果摄)`, `〈(左一)`): a
+        // bracket-like opener right before the one made '（', that nothing
+        // closes, is the engine's second reading of the same mark.
+        for o in 0..u.cs.len() {
+            let opens = actions[o]
+                .as_ref()
+                .is_some_and(|a| a.rule == "parens" && a.replacement == "（");
+            let Some(p) = o.checked_sub(1) else { continue };
+            if !opens || actions[p].is_some() || u.protected(p..p + 1) {
+                continue;
+            }
+            let c = u.cs[p].1;
+            let closer = match c {
+                '〈' => '〉',
+                '《' => '》',
+                '【' => '】',
+                '〔' => '〕',
+                '(' => ')',
+                _ => continue,
+            };
+            // Closed: its closer comes before another opener of its kind.
+            // index: `o < cs.len()` (the loop), so `o + 1 <= cs.len()`.
+            let closed = if c == '(' {
+                pairs.iter().any(|&(a, _)| a == p)
+            } else {
+                u.cs[o + 1..]
+                    .iter()
+                    .map(|&(_, ch)| ch)
+                    .find(|&ch| ch == closer || ch == c)
+                    == Some(closer)
+            };
+            if closed {
+                continue;
+            }
+            let (l, r) = (u.ch(u.prev_imm[p]), Some('（'));
+            actions[p] = Some(stray(
+                p,
+                c,
+                l,
+                r,
+                0.75,
+                "right before the '（' it stands for: one opening bracket read twice",
+            ));
         }
     }
 
@@ -1737,6 +1786,16 @@ mod tests {
             ("世纪 〈图片)", "世纪（图片）"),
             ("岁；人三) 担任", "岁；人三）担任"),
             ("call f(x) now", "call f(x) now"),
+            // One opening bracket read twice: the unclosed first reading goes.
+            ("会议《〈附图片)举行", "会议（附图片）举行"),
+            ("学生〈(左一)正与", "学生（左一）正与"),
+            ("电【〈记者孙占林)俄", "电（记者孙占林）俄"),
+            // ... but a book title that closes is no second reading.
+            ("见《〈论语〉注》(上)", "见《〈论语〉注》（上）"),
+            ("他说《(一)》好", "他说《（一）》好"),
+            // A dot starting a line before a bracketed Chinese item.
+            ("来源：\n. (一) 选拔士兵", "来源：\n（一）选拔士兵"),
+            ("来源：\n. (a) test", "来源：\n. (a) test"),
             // quotes
             (
                 "召开\"新春第一会\"——\"三提三争\"活动",
