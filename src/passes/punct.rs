@@ -23,9 +23,12 @@
 //! becomes `。` at a paragraph end or before a closing quote; between two Han
 //! inside a paragraph with full-width punctuation it is removed; in a
 //! paragraph that ends its sentences with `.` it becomes `。`; elsewhere it
-//! stays. A `·` is a legitimate middle dot in foreign names (`阿卜杜拉·巴达维`),
-//! so it becomes `。` only where a name cannot be: at a paragraph end; inside
-//! a paragraph it stays. `%` and `/` stay half-width: their width is a style
+//! stays. Tesseract sets the `:` and `;` it reads tight against the
+//! character before: one after a gap or at a line start is as often a speck
+//! or a misread character, so its full-width form is only suggested (and
+//! `spaces` keeps the gap). A `·` is a legitimate middle dot in foreign
+//! names (`阿卜杜拉·巴达维`), so it becomes `。` only where a name cannot be:
+//! at a paragraph end; inside a paragraph it stays. `%` and `/` stay half-width: their width is a style
 //! choice.
 
 use super::{Options, Pass, RuleInfo};
@@ -53,11 +56,11 @@ const RULES: &[RuleInfo] = &[
 
     RuleInfo {
         id: "colon",
-        about: "':' after Chinese text becomes '：'; times such as 10:30 and URLs are kept.",
+        about: "':' after Chinese text becomes '：'; times such as 10:30 and URLs are kept. One after a gap (`总 :`) or starting a line is only suggested: it may be a speck.",
     },
     RuleInfo {
         id: "semicolon",
-        about: "';' after Chinese text becomes '；'; HTML entities are kept.",
+        about: "';' after Chinese text becomes '；'; HTML entities are kept. One after a gap or starting a line is only suggested, as for ':'.",
     },
     RuleInfo {
         id: "exclamation",
@@ -564,11 +567,41 @@ impl Punct {
             (Some(a), Some(b)) if (is_alnumish(a) || a == ')') && is_zh(b) && ri == Some(i + 1) => {
                 0.85
             }
-            // A line starting with the mark; printed Chinese never does, but
-            // the mark still belongs to the Chinese text after it.
-            (None, Some(b)) if is_zh(b) && u.skip_dots(li, true).is_none() => 0.8,
+            // A line starting with the mark: printed Chinese never does (a
+            // mark hangs at the end of the line before), so OCR read a speck
+            // or a character there. The mark would belong to the Chinese
+            // text after it, but it is only suggested.
+            (None, Some(b)) if is_zh(b) && u.skip_dots(li, true).is_none() => {
+                return Some(Action {
+                    end: i + 1,
+                    replacement: full.to_string(),
+                    rule,
+                    confidence: 0.45,
+                    reason: Reason::from(format!(
+                        "'{c}' starts a line before {}: a mark never starts a printed line, so it may be a speck or a misread character",
+                        shown(rc)
+                    )),
+                    eat_spaces: Some(true),
+                });
+            }
             _ => return None,
         };
+        // Tesseract sets the ':' and ';' it reads tight against the
+        // character before; one after a gap is a speck as often as not (or a
+        // misread character), so it is only suggested.
+        if matches!(c, ':' | ';') && u.raw_prev(i).is_some_and(is_space) {
+            return Some(Action {
+                end: i + 1,
+                replacement: full.to_string(),
+                rule,
+                confidence: 0.45,
+                reason: Reason::from(format!(
+                    "'{c}' after {} and a gap in Chinese text: a mark set apart from the text may be a speck",
+                    shown(lc)
+                )),
+                eat_spaces: Some(true),
+            });
+        }
         Some(Action {
             end: i + 1,
             replacement: full.to_string(),
@@ -1796,6 +1829,10 @@ mod tests {
             // A dot starting a line before a bracketed Chinese item.
             ("来源：\n. (一) 选拔士兵", "来源：\n（一）选拔士兵"),
             ("来源：\n. (a) test", "来源：\n. (a) test"),
+            // A ':' or ';' after a gap, or starting a line: only suggested.
+            ("解放军总 :\n政治部", "解放军总 :\n政治部"),
+            ("进行为期\n:天的表演", "进行为期\n:天的表演"),
+            ("年龄 ;最多", "年龄 ;最多"),
             // quotes
             (
                 "召开\"新春第一会\"——\"三提三争\"活动",
