@@ -64,27 +64,48 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "name-dot",
-        about: "An ASCII '.', ':' or ' between two characters of a transliterated name (both sides spelled with transliteration characters) is the name's middle dot: 诺罗敦.拉那烈 → 诺罗敦·拉那烈.",
+        about: "An ASCII '.', ':' or ' between two characters of a transliterated name (both sides spelled with transliteration characters, read on across a line break) is the name's middle dot: 诺罗敦.拉那烈 → 诺罗敦·拉那烈.",
     },
 ];
 
 /// Middle dots of names read as ASCII marks in `text` (a line at `at`).
-fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
+/// `above` and `below` are the text lines right before and after it, if
+/// any: a name may be cut at the line end (`铁木尔.` / `达瓦买提`).
+fn name_dots(
+    text: &str,
+    at: usize,
+    above: Option<&str>,
+    below: Option<&str>,
+    edits: &mut Vec<Edit>,
+) {
     if !text.contains(['.', ':', '\'']) {
         return; // most lines: no per-line character table
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let tail: Vec<char> = above.map_or(Vec::new(), |a| a.chars().rev().take(2).collect());
+    let head: Vec<char> = below.map_or(Vec::new(), |b| b.chars().take(2).collect());
+    // The character `d` places from the mark at `k` (negative: before it),
+    // reading on into the lines above and below.
+    let get = |k: usize, d: isize| -> Option<char> {
+        let j = k as isize + d;
+        if j < 0 {
+            tail.get((-j - 1) as usize).copied()
+        } else if (j as usize) < chars.len() {
+            Some(chars[j as usize].1)
+        } else {
+            head.get(j as usize - chars.len()).copied()
+        }
+    };
     for (k, &(i, m)) in chars.iter().enumerate() {
-        if !matches!(m, '.' | ':' | '\'') || k < 1 {
+        if !matches!(m, '.' | ':' | '\'') {
             continue;
         }
-        let get = |j: usize| chars.get(j).map(|&(_, c)| c);
-        let (Some(a), Some(b)) = (get(k - 1), get(k + 1)) else {
+        let (Some(a), Some(b)) = (get(k, -1), get(k, 1)) else {
             continue;
         };
         // Both neighbours spell a name, and one of them a longer one.
-        let outer = k >= 2 && get(k - 2).is_some_and(is_transliteration)
-            || get(k + 2).is_some_and(is_transliteration);
+        let outer =
+            get(k, -2).is_some_and(is_transliteration) || get(k, 2).is_some_and(is_transliteration);
         if is_transliteration(a) && is_transliteration(b) && outer {
             edits.push(Edit::fix(
                 at + i..at + i + 1,
@@ -345,12 +366,14 @@ impl Pass for Specks {
                 .filter(|&(end, _)| doc.text.get(end..line.range.start) == Some("\n"))
                 .map(|(_, c)| c);
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
-            if let Some(above) = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n)) {
+            let above = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n));
+            if let Some(above) = above {
                 indent_quote(above, text, line.range.start, &mut edits);
                 leading_comma(above, text, line.range.start, &mut edits);
             }
             hyphens(text, line.range.start, prev, &mut edits);
-            name_dots(text, line.range.start, &mut edits);
+            let below = adjacent_text(doc, n + 1, n);
+            name_dots(text, line.range.start, above, below, &mut edits);
             doubled_marks(text, line.range.start, &mut edits);
             if text.contains("， ") {
                 inline_split_words(&self.lexicon, text, line.range.start, &mut edits);
@@ -434,6 +457,11 @@ mod tests {
             ("第\n\n-缕阳光", "第\n\n缕阳光"),
             // The middle dot of a transliterated name.
             ("议长诺罗敦.拉那烈、首相", "议长诺罗敦·拉那烈、首相"),
+            // A name cut at the line end, on either side of the dot.
+            ("布赫、铁木尔.\n达瓦买提、吴", "布赫、铁木尔·\n达瓦买提、吴"),
+            ("议长诺罗\n敦.拉那烈、首相", "议长诺罗\n敦·拉那烈、首相"),
+            // Not across a blank line (another paragraph).
+            ("布赫、铁木尔.\n\n达瓦买提", "布赫、铁木尔.\n\n达瓦买提"),
             ("作家谢尔盖:米哈尔科夫", "作家谢尔盖·米哈尔科夫"),
             ("领导人菲德尔'卡斯特罗", "领导人菲德尔·卡斯特罗"),
             // Not a name: ordinary characters on one side.
