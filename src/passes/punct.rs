@@ -76,7 +76,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "ellipsis",
-        about: "Runs of '...', '…' or a mix of dots and '…' in Chinese text become '……'.",
+        about: "Runs of '...', '…' or a mix of dots and '…' in Chinese text become '……'; a lone '…' only right after a Han character (not at a line start or after a quote).",
     },
     RuleInfo {
         id: "quotes",
@@ -859,7 +859,11 @@ impl Punct {
             Some(a) => u.zh_at(u.prev_ctx[i]) || a == '…',
             None => u.zh_at(u.next_ctx[end - 1]),
         };
-        if !chinese {
+        // A lone '…' is half an ellipsis only where it trails off the text
+        // right before it (`武…十个`); at a line start or after a quote it is
+        // as likely a speck or a misread character.
+        let half = len == 1 && !u.ch(u.prev_imm[i]).is_some_and(is_han);
+        if !chinese || half {
             return None;
         }
         Some(Action {
@@ -1833,6 +1837,9 @@ mod tests {
             ("解放军总 :\n政治部", "解放军总 :\n政治部"),
             ("进行为期\n:天的表演", "进行为期\n:天的表演"),
             ("年龄 ;最多", "年龄 ;最多"),
+            // A lone '…' after a quote or at a line start stays.
+            ("在澳门“…\n“小时", "在澳门“…\n“小时"),
+            ("… 费改税", "… 费改税"),
             // quotes
             (
                 "召开\"新春第一会\"——\"三提三争\"活动",
