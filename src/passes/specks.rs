@@ -16,6 +16,10 @@
 //! (`6.16 ,`), so it stays there. This pass runs before `reflow`, while the
 //! printed lines are still lines.
 //!
+//! The line that ends a paragraph is blank after its final mark; one or two
+//! characters OCR reports there after a wide gap (`工资照发。      人`) are
+//! specks too.
+//!
 //! The small centred dot of a transliterated name (诺罗敦·拉那烈) is a speck
 //! to the OCR too: Tesseract reads it as `.`, `:` or `'`, which `punct` would
 //! delete or widen to `：`. Between two characters of transliteration it is
@@ -61,6 +65,10 @@ const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "doubled-mark",
         about: "Removes the second of two clause marks in a row (`完成，，对于`, `境界。，要`, `军官、、政治`): a '，' or '、' after any clause mark, or a mark repeated; Chinese never sets them so, and OCR reads one mark twice or a speck beside it. Runs of three (`。。。`) and '！！' are left alone.",
+    },
+    RuleInfo {
+        id: "tail-speck",
+        about: "Removes one or two characters that stand at a line end after a sentence end and a wide gap (`工资照发。      人`, `音乐会。     2`): a paragraph's last line is blank after its final mark, so they are specks read as characters.",
     },
     RuleInfo {
         id: "name-dot",
@@ -116,6 +124,47 @@ fn name_dots(
                 format!("'{m}' inside the transliterated name …{a}{m}{b}…: its middle dot"),
             ));
         }
+    }
+}
+
+/// Spaces that make a gap wide enough to tell a speck from spaced text.
+const WIDE_GAP: usize = 3;
+
+/// One or two characters at the end of `text` (a line at `at`) after a
+/// sentence end and a wide gap (`工资照发。      人`): the line of a
+/// paragraph's final mark is blank after it in print, so OCR read specks
+/// there. Commas and dots are left to the rules for them.
+fn tail_speck(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    let body = text.trim_end_matches(is_gap);
+    let tail_start = body.rfind(is_gap).map_or(0, |i| i + 1);
+    // slice: after a one-byte space, or 0: character boundaries.
+    let tail = &body[tail_start..];
+    let before = &body[..tail_start];
+    let kept = before.trim_end_matches(is_gap);
+    let n = tail.chars().count();
+    if !(1..=2).contains(&n)
+        || before.len() - kept.len() < WIDE_GAP
+        || tail.chars().any(|c| {
+            matches!(c, '，' | ',' | '、' | '.' | '。' | '·' | '…') || crate::chars::is_closing(c)
+        })
+    {
+        return;
+    }
+    let mut end = kept
+        .chars()
+        .rev()
+        .skip_while(|&c| matches!(c, '”' | '’' | '）' | ')'));
+    let stop = end.next().is_some_and(|c| matches!(c, '。' | '！' | '？'));
+    // Chinese prose before the mark, not a Latin sentence.
+    if stop && end.next().is_some_and(is_cjk) {
+        edits.push(Edit::fix(
+            at + kept.len()..at + body.len(),
+            "",
+            ID,
+            "tail-speck",
+            0.75,
+            format!("'{tail}' after a sentence end and a wide gap at the line end: specks read as characters"),
+        ));
     }
 }
 
@@ -338,7 +387,7 @@ impl Pass for Specks {
     }
 
     fn about(&self) -> &'static str {
-        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end, the second of two clause marks in a row; restores the middle dot of a transliterated name read as '.', ':' or '."
+        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end, the second of two clause marks in a row, characters after a sentence end and a wide gap at a line end; restores the middle dot of a transliterated name read as '.', ':' or '."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {
@@ -374,6 +423,7 @@ impl Pass for Specks {
             hyphens(text, line.range.start, prev, &mut edits);
             let below = adjacent_text(doc, n + 1, n);
             name_dots(text, line.range.start, above, below, &mut edits);
+            tail_speck(text, line.range.start, &mut edits);
             doubled_marks(text, line.range.start, &mut edits);
             if text.contains("， ") {
                 inline_split_words(&self.lexicon, text, line.range.start, &mut edits);
@@ -455,6 +505,15 @@ mod tests {
             ("不少于十 -\n亿元", "不少于十\n亿元"),
             ("第二次\n-第一章", "第二次\n第一章"),
             ("第\n\n-缕阳光", "第\n\n缕阳光"),
+            // Specks read as characters after a sentence end and a wide gap.
+            ("工资照发。      人\n第三十八条", "工资照发。\n第三十八条"),
+            ("音乐会。     2\n下一行", "音乐会。\n下一行"),
+            ("作出贡献。”   es\n下一行", "作出贡献。”\n下一行"),
+            // A narrow gap, a closing mark, Latin text, no sentence end: kept.
+            ("完成了。 他说\n下一行", "完成了。 他说\n下一行"),
+            ("他说：“好。      ”\n下一行", "他说：“好。      ”\n下一行"),
+            ("It is done.    ok", "It is done.    ok"),
+            ("共有三个      人\n下一行", "共有三个      人\n下一行"),
             // The middle dot of a transliterated name.
             ("议长诺罗敦.拉那烈、首相", "议长诺罗敦·拉那烈、首相"),
             // A name cut at the line end, on either side of the dot.
