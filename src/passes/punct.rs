@@ -72,7 +72,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "parens",
-        about: "'(' ')' around Chinese text, or around a term right after Chinese text, become '（' '）' as a pair; an unpaired ')' after Chinese text (or '(' before it) too, with its opening bracket where OCR misread it as 〈 《 【 〔.",
+        about: "'(' ')' around Chinese text, or around a term right after Chinese text, become '（' '）' as a pair; an unpaired ')' after Chinese text (or '(' before it) too, with its opening bracket where OCR misread it as 〈 《 【 〔 (found on the line before any clause mark but '、').",
     },
     RuleInfo {
         id: "ellipsis",
@@ -1421,7 +1421,9 @@ fn misread_opener(u: &Unit, close: usize) -> Option<usize> {
         match u.cs[j].1 {
             '〈' | '《' | '【' | '〔' => return Some(j),
             '(' | '（' | ')' | '）' | '〉' | '》' | '】' | '〕' | '\n' | '|' => return None,
-            c if is_full_clause(c) => return None,
+            // A list inside the note (`〈记者李超碧、晏明)`) goes on; a clause
+            // mark ends the search.
+            c if is_full_clause(c) && c != '、' => return None,
             _ => {}
         }
     }
@@ -1822,6 +1824,13 @@ mod tests {
             ("国内生产总值(GDP)增长", "国内生产总值（GDP）增长"),
             ("世纪 〈图片)", "世纪（图片）"),
             ("岁；人三) 担任", "岁；人三）担任"),
+            // A list inside the note does not end the search for its opener;
+            // a clause mark does.
+            (
+                "电〈记者李超碧、晏明)柬埔寨",
+                "电（记者李超碧、晏明）柬埔寨",
+            ),
+            ("他说〈好，走吧)", "他说〈好，走吧）"),
             ("call f(x) now", "call f(x) now"),
             // One opening bracket read twice: the unclosed first reading goes.
             ("会议《〈附图片)举行", "会议（附图片）举行"),
