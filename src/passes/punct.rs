@@ -84,7 +84,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "stray-mark",
-        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form, a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits two Han inside a paragraph with full-width punctuation (建.设), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
+        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form or before a sentence end (`阶段:。`), a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits two Han inside a paragraph with full-width punctuation (建.设), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
     },
 ];
 
@@ -536,7 +536,13 @@ impl Punct {
                 l.is_some_and(|l| is_full_clause(l) || is_ascii_clause(l))
                     || r.is_some_and(is_full_clause)
             }
-            ':' | ';' => l.is_some_and(is_ascii_clause) || [l, r].contains(&Some(full)),
+            // Before a sentence end (`阶段:。`) it is the stop's speck: a
+            // colon or semicolon never ends a sentence.
+            ':' | ';' => {
+                l.is_some_and(is_ascii_clause)
+                    || [l, r].contains(&Some(full))
+                    || r.is_some_and(|r| matches!(r, '。' | '！' | '？'))
+            }
             // '！？' and '?!' are marks of their own.
             _ => false,
         };
@@ -1846,6 +1852,9 @@ mod tests {
             ("解放军总 :\n政治部", "解放军总 :\n政治部"),
             ("进行为期\n:天的表演", "进行为期\n:天的表演"),
             ("年龄 ;最多", "年龄 ;最多"),
+            // Before a sentence end: the stop's speck.
+            ("新的发展阶段:。面对", "新的发展阶段。面对"),
+            ("比分是3:2。", "比分是3:2。"),
             // A lone '…' after a quote or at a line start stays.
             ("在澳门“…\n“小时", "在澳门“…\n“小时"),
             ("… 费改税", "… 费改税"),
