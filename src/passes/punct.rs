@@ -21,9 +21,11 @@
 //! A `.` is the least certain mark: on scanned pages most `.` between Chinese
 //! characters are specks, not sentence ends (they split words: `建.设`). A `.`
 //! becomes `。` at a paragraph end or before a closing quote; between two Han
-//! inside a paragraph with full-width punctuation it is removed; in a
-//! paragraph that ends its sentences with `.` it becomes `。`; elsewhere it
-//! stays. Tesseract sets the `:` and `;` it reads tight against the
+//! that make a word (`建.设`), inside a paragraph with full-width
+//! punctuation, it is removed (between two words it may be a misread mark or
+//! character, and stays; the dots at printed line edges `reflow` removes
+//! when it joins the lines); in a paragraph that ends its sentences with
+//! `.` it becomes `。`; elsewhere it stays. Tesseract sets the `:` and `;` it reads tight against the
 //! character before: one after a gap or at a line start is as often a speck
 //! or a misread character, so its full-width form is only suggested (and
 //! `spaces` keeps the gap). A `·` is a legitimate middle dot in foreign
@@ -84,7 +86,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "stray-mark",
-        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form or before a sentence end (`阶段:。`), a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits two Han inside a paragraph with full-width punctuation (建.设), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
+        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form or before a sentence end (`阶段:。`), a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits a word inside a paragraph with full-width punctuation (建.设), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
     },
 ];
 
@@ -707,7 +709,7 @@ impl Punct {
                         0.75,
                         "in a paragraph that ends its sentences with '.'",
                     ))
-                } else if u.full_style {
+                } else if u.full_style && (Some(k) != li || self.splits_word(lc, u.cs[j].1)) {
                     Some(Action {
                         end,
                         ..stray(
@@ -716,7 +718,7 @@ impl Punct {
                             l,
                             r,
                             0.7,
-                            "inside a paragraph with full-width punctuation: a speck read as a dot",
+                            "inside a word, in a paragraph with full-width punctuation: a speck read as a dot",
                         )
                     })
                 } else {
@@ -725,6 +727,22 @@ impl Punct {
             }
             _ => None,
         }
+    }
+
+    /// Whether the Han characters `a` and `b` on either side of a dot make
+    /// a common word (`建.设`, `以.上`): then the dot is a speck inside it.
+    /// Between two words it is as often a misread '。', '，' or '、', or a
+    /// character the OCR could not read (`重点.条`), and stays. (Dots at the
+    /// edge of a printed line are specks wherever they stand: reflow removes
+    /// them when it joins the lines.)
+    fn splits_word(&self, a: char, b: char) -> bool {
+        let mut w = [0u8; 8];
+        let n = a.encode_utf8(&mut w).len();
+        let m = b.encode_utf8(&mut w[n..]).len();
+        std::str::from_utf8(&w[..n + m])
+            .ok()
+            .and_then(|word| self.lexicon().freq(word))
+            .is_some_and(|f| f >= 100)
     }
 
     /// A middle dot `·`: a name separator, a misread `。`, or a speck.
@@ -1813,6 +1831,14 @@ mod tests {
             ("意义的一年。.在中国", "意义的一年。在中国"),
             ("今天很好.我们去公园.", "今天很好。我们去公园。"),
             ("建.设第三步", "建.设第三步"),
+            // Inside a paragraph a dot between two Han goes only inside a
+            // word; between words it may be a misread mark or character.
+            (
+                "有90%以.上的企业，都已关停。",
+                "有90%以上的企业，都已关停。",
+            ),
+            ("把握重点.条实，乘势前进。", "把握重点.条实，乘势前进。"),
+            ("（二）.担任中级职务，", "（二）担任中级职务，"),
             // middle dot
             ("阿卜杜拉·巴达维会见。", "阿卜杜拉·巴达维会见。"),
             (
