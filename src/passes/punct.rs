@@ -33,7 +33,7 @@
 //! at a paragraph end; inside a paragraph it stays. `%` and `/` stay half-width: their width is a style
 //! choice.
 
-use super::{Options, Pass, RuleInfo};
+use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_space;
 use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han, is_transliteration};
 use crate::document::{Document, LineKind};
@@ -86,7 +86,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "stray-mark",
-        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form or before a sentence end (`阶段:。`), a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits a word inside a paragraph with full-width punctuation (建.设), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
+        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form or before a sentence end (`阶段:。`), a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits a word inside a paragraph with full-width punctuation (建.设), a double quote inside a common word (`正义事“业`), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
     },
 ];
 
@@ -1053,6 +1053,43 @@ impl Punct {
         }
     }
 
+    /// A double quote tight between two Han characters that make a common
+    /// word, each of which stands alone on its side (`正义事“业`, `解“放军`,
+    /// `注“册手续`): no quotation opens or closes inside a word, so it is a
+    /// speck the OCR read as a quote. Quotes at word boundaries
+    /// (`和平”原则`, `散发“明白纸”`) are left to the pairing.
+    fn quotes_in_words(&self, u: &mut Unit, actions: &mut [Option<Action>]) {
+        for (i, slot) in actions.iter_mut().enumerate().skip(1) {
+            let c = u.cs[i].1;
+            if !matches!(c, '"' | '“' | '”') || slot.is_some() || u.protected(i..i + 1) {
+                continue;
+            }
+            let (Some(l), Some(r)) = (u.raw_prev(i), u.raw_next(i)) else {
+                continue;
+            };
+            if !(is_han(l) && is_han(r)) {
+                continue;
+            }
+            // index: `i >= 1` (the loop) and `i + 1 < cs.len()` (`raw_next`).
+            let before: String = u.cs[i.saturating_sub(8)..i]
+                .iter()
+                .map(|&(_, c)| c)
+                .collect();
+            let after: String = u.cs[i + 1..].iter().take(8).map(|&(_, c)| c).collect();
+            if word_across(self.lexicon(), &before, &after).is_some() {
+                *slot = Some(stray(
+                    i,
+                    c,
+                    Some(l),
+                    Some(r),
+                    0.7,
+                    "inside a common word: a speck read as a quote",
+                ));
+                u.gone[i] = true;
+            }
+        }
+    }
+
     /// Gives every straight quote of one kind a role, then converts the
     /// quotes of pairs in Chinese context.
     fn quotes(
@@ -1073,7 +1110,7 @@ impl Punct {
                 _ if c == ascii => None,
                 _ => continue,
             };
-            if u.protected(i..i + 1) {
+            if u.protected(i..i + 1) || u.gone[i] {
                 continue;
             }
             // A degree sign: `9"C` (a misread ℃).
@@ -1240,6 +1277,7 @@ impl Punct {
                 u.widened[i] = true;
             }
         }
+        self.quotes_in_words(u, &mut actions);
         self.quotes(u, false, style, &mut actions);
         self.quotes(u, true, style, &mut actions);
         // Dots in two rounds: a '.' between two Han is judged by the marks
@@ -1899,6 +1937,12 @@ mod tests {
                 "## “十个大比武”推进“九大提升”",
             ),
             ("他说 \"Rust's\" 很好", "他说“Rust's”很好"),
+            // A quote inside a common word is a speck; at a word boundary,
+            // a quote.
+            ("站在人类正义事“业的一边。", "站在人类正义事业的一边。"),
+            ("办理车辆登记注\"册手续", "办理车辆登记注册手续"),
+            ("坚持土地换和平”原则。", "坚持土地换和平”原则。"),
+            ("给农民散发“明白纸”等", "给农民散发“明白纸”等"),
             // never touched
             (
                 "面积10.4平方公里，9,593户，10:30开会",
