@@ -56,7 +56,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "indent-quote",
-        about: "Removes a closing quote ” that starts a line after a line ending a sentence with no quotation open: closing marks never start a line, so it is a speck read in a new paragraph's lost indent (`任命军官。` / `”第十条人民…`).",
+        about: "Removes a closing quote ” that starts a line (before a Han character or a digit) after a line ending a sentence with no quotation open, or at the top of a block when no closing quote follows in its sentence: closing marks never start a line, so it is a speck read in a new paragraph's lost indent (`任命军官。` / `”第十条人民…`).",
     },
     RuleInfo {
         id: "leading-comma",
@@ -227,8 +227,11 @@ fn adjacent_text<'a>(doc: &'a Document, k: usize, n: usize) -> Option<&'a str> {
 /// with no quotation open (`…直接任命军官。` / `”第十条人民解放军…`): Chinese
 /// typesetting never starts a line with a closing mark (it hangs at the end
 /// of the line before), so it is a speck in the lost indent of a new
-/// paragraph, which Tesseract reads as a quote.
-fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
+/// paragraph, which Tesseract reads as a quote. The text after it starts
+/// with a Han character or a digit (`”2000年12月`). `above` is `None` at
+/// the top of a block (a column): there the quote must also not be an
+/// opening one misread, so no closing quote may follow in its sentence.
+fn indent_quote(above: Option<&str>, text: &str, at: usize, edits: &mut Vec<Edit>) {
     // Specks may come before it too (`， ”第三十五条`).
     let lead = text.len()
         - text
@@ -240,14 +243,29 @@ fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
     };
     let lead = text.len() - text.trim_start_matches(is_gap).len();
     let body = rest.trim_start_matches(is_gap);
-    if !body.chars().next().is_some_and(is_han) {
+    if !body
+        .chars()
+        .next()
+        .is_some_and(|c| is_han(c) || c.is_ascii_digit())
+    {
         return;
     }
-    // The line above ends a sentence (specks after its mark aside) and
-    // leaves no quotation open.
-    let end = above.trim_end_matches(|c: char| is_gap(c) || matches!(c, '、' | '，' | ',' | '.'));
-    let ends = end.ends_with(['。', '！', '？']);
-    if ends && !leaves_quote_open(end) {
+    let fits = match above {
+        // The line above ends a sentence (specks after its mark aside, a
+        // closing quote or bracket after the mark allowed) and leaves no
+        // quotation open.
+        Some(above) => {
+            let end =
+                above.trim_end_matches(|c: char| is_gap(c) || matches!(c, '、' | '，' | ',' | '.'));
+            let stop = end.trim_end_matches(['”', '）']);
+            stop.ends_with(['。', '！', '？']) && !leaves_quote_open(end)
+        }
+        None => {
+            let sentence = body.split(['。', '！', '？']).next().unwrap_or(body);
+            !sentence.contains(['”', '"'])
+        }
+    };
+    if fits {
         let cut = text.len() - body.len();
         edits.push(Edit::fix(
             at + lead..at + cut,
@@ -417,8 +435,14 @@ impl Pass for Specks {
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
             let above = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n));
             if let Some(above) = above {
-                indent_quote(above, text, line.range.start, &mut edits);
+                indent_quote(Some(above), text, line.range.start, &mut edits);
                 leading_comma(above, text, line.range.start, &mut edits);
+            } else if n
+                .checked_sub(1)
+                .is_none_or(|k| doc.lines[k].kind == LineKind::Blank)
+            {
+                // The top of a block: a column's first line.
+                indent_quote(None, text, line.range.start, &mut edits);
             }
             hyphens(text, line.range.start, prev, &mut edits);
             let below = adjacent_text(doc, n + 1, n);
@@ -551,6 +575,19 @@ mod tests {
                 "规定的其他处分。\n， ”第三十五条对被",
                 "规定的其他处分。\n第三十五条对被",
             ),
+            // Before a number, after a closed quotation, at a column top.
+            ("早就开始了。\n”2000年12月", "早就开始了。\n2000年12月"),
+            (
+                "由中央军事委员会规定。”\n”二十、第三十条",
+                "由中央军事委员会规定。”\n二十、第三十条",
+            ),
+            (
+                "可以随调。\n\n”军官年满五十岁",
+                "可以随调。\n\n军官年满五十岁",
+            ),
+            // At a column top before a quotation it closes: an opening
+            // quote misread, kept.
+            ("他说：\n\n”我们一定会赢”。", "他说：\n\n”我们一定会赢”。"),
             // It closes a quotation the line above left open, or follows
             // no sentence end: kept.
             (
