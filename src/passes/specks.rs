@@ -200,6 +200,21 @@ fn doubled_marks(text: &str, at: usize, edits: &mut Vec<Edit>) {
         if !doubled || run {
             continue;
         }
+        // Marks after the second that double the first as well go with it
+        // (`：，、：` → `：`): one edit, so a second run finds none.
+        loop {
+            let mut n = m + 1;
+            while get(n).is_some_and(is_gap) {
+                n += 1;
+            }
+            let Some(next) = get(n) else { break };
+            let doubled =
+                matches!(next, '，' | '、') || (next == first && !matches!(first, '？' | '！'));
+            if !doubled || get(n + 1) == Some(next) {
+                break;
+            }
+            m = n;
+        }
         let end = chars.get(m + 1).map_or(text.len(), |&(j, _)| j);
         edits.push(Edit::fix(
             at + i + first.len_utf8()..at + end,
@@ -562,6 +577,9 @@ mod tests {
             ("他说。。。好吧", "他说。。。好吧"),
             ("“好。”，他说", "“好。”，他说"),
             ("如下：，", "如下："),
+            // Every mark that doubles the first goes in one go.
+            ("提效率：，、：，", "提效率："),
+            ("完成，，、任务", "完成，任务"),
             // A closing quote in a new paragraph's lost indent.
             (
                 "直接任命军官。\n”第十条人民解放军",
