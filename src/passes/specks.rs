@@ -52,7 +52,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "split-word",
-        about: "Removes a comma at a line end that parts a common word (frequency 100 or more in the lexicon) continued on the next line, when neither half belongs to a longer word on its side (`在改革发，` / `展中保持` → `在改革发` / `展中保持`).",
+        about: "Removes a comma at a line end that parts a common word (frequency 100 or more in the lexicon) continued on the next line, when neither half belongs to a longer word on its side (`在改革发，` / `展中保持` → `在改革发` / `展中保持`), and a comma or '、' tight at a line end before a 的 that starts the next line (`最好，` / `的时期`; not 的确).",
     },
     RuleInfo {
         id: "indent-quote",
@@ -468,6 +468,30 @@ impl Pass for Specks {
                 inline_split_words(&self.lexicon, text, line.range.start, &mut edits);
             }
             let body = text.trim_end_matches(is_gap);
+            // A comma tight at the line end before a 的 that starts the next
+            // line (`历史上最好，` / `的时期`): the particle never opens a
+            // clause (的确, indeed, does), so the comma is a speck.
+            if let (Some(mark @ ('，' | ',' | '、')), Some(next)) =
+                (body.chars().next_back(), below)
+            {
+                let kept = &body[..body.len() - mark.len_utf8()];
+                let de = next.starts_with('的') && !next.starts_with("的确");
+                let text_end = kept
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| is_han(c) || matches!(c, '”' | '’' | '）'));
+                if de && text_end {
+                    edits.push(Edit::fix(
+                        line.range.start + kept.len()..line.range.start + body.len(),
+                        "",
+                        ID,
+                        "split-word",
+                        0.75,
+                        format!("'{mark}' at the line end before the particle 的 that starts the next line: 的 never opens a clause, so it is a speck"),
+                    ));
+                    continue;
+                }
+            }
             let Some(mark) = body
                 .chars()
                 .next_back()
@@ -544,6 +568,11 @@ mod tests {
             ("不少于十 -\n亿元", "不少于十\n亿元"),
             ("第二次\n-第一章", "第二次\n第一章"),
             ("第\n\n-缕阳光", "第\n\n缕阳光"),
+            // Before a 的 that starts the next line; not before 的确.
+            ("是中国历史上最好，\n的时期", "是中国历史上最好\n的时期"),
+            ("财政专家”、\n的学生", "财政专家”\n的学生"),
+            ("失业状况有了明显、\n的改善", "失业状况有了明显\n的改善"),
+            ("这个问题很难，\n的确如此", "这个问题很难，\n的确如此"),
             // Specks read as characters after a sentence end and a wide gap.
             ("工资照发。      人\n第三十八条", "工资照发。\n第三十八条"),
             ("音乐会。     2\n下一行", "音乐会。\n下一行"),
