@@ -40,7 +40,7 @@ pub const ID: &str = "specks";
 const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "margin-comma",
-        about: "Removes a comma that stands alone at a line end, apart from Chinese text by a gap: a speck in the margin, not a printed mark.",
+        about: "Removes a comma that stands alone at a line end, apart from Chinese text by a gap, or a '、' apart from a Han character so: a speck in the margin, not a printed mark.",
     },
     RuleInfo {
         id: "margin-hyphen",
@@ -495,12 +495,31 @@ impl Pass for Specks {
             let Some(mark) = body
                 .chars()
                 .next_back()
-                .filter(|&c| matches!(c, '，' | ','))
+                .filter(|&c| matches!(c, '，' | ',' | '、'))
             else {
                 continue;
             };
             let before_mark = &body[..body.len() - mark.len_utf8()];
             let kept = before_mark.trim_end_matches(is_gap);
+            if mark == '、' {
+                // An enumeration comma apart from a Han character at the
+                // line end: a speck too (after a bracket it may be printed:
+                // `（正旅职） 、`).
+                if kept.len() < before_mark.len() && kept.chars().next_back().is_some_and(is_han) {
+                    let start = line.range.start + kept.len();
+                    edits.push(Edit::fix(
+                        start..line.range.start + body.len(),
+                        "",
+                        ID,
+                        "margin-comma",
+                        0.8,
+                        format!(
+                            "'{mark}' apart from the text at the line end: a speck in the margin"
+                        ),
+                    ));
+                }
+                continue;
+            }
             if kept.len() == before_mark.len() {
                 // Tight against the text: a printed comma, unless it cuts
                 // a word that the next line finishes.
@@ -549,6 +568,10 @@ mod tests {
             ),
             ("放在营区内。    ，\n下一行", "放在营区内。\n下一行"),
             ("       ，\n下一行", "\n下一行"),
+            ("骨干组织 、\n起来", "骨干组织\n起来"),
+            // After a bracket a spaced '、' may be printed; tight, it is.
+            ("副师职(正旅职) 、\n正团职", "副师职(正旅职) 、\n正团职"),
+            ("各组织、\n起来", "各组织、\n起来"),
             // Tight against the text: printed.
             ("为促进世界多极化，\n下一行", "为促进世界多极化，\n下一行"),
             // After a number or Latin text: ordinary typing.
