@@ -667,8 +667,9 @@ impl Misread {
         let seen_elsewhere = consistent && counts.of(doc.text, &corrected) > 0;
         let judged = Judged {
             corrected: corrected.clone(),
+            original,
             gain,
-            awaits_evidence: consistent && !seen_elsewhere,
+            awaits_evidence: corrected.chars().count() >= 2 && !seen_elsewhere,
         };
         if seen_elsewhere {
             gain += DOC_BONUS;
@@ -696,11 +697,12 @@ impl Misread {
     }
 }
 
-/// What `judge` found beside its edit: the corrected word, the gain
-/// without document evidence, and whether the word could still earn that
-/// evidence (its misread form occurs once, the corrected form nowhere yet).
+/// What `judge` found beside its edit: the corrected word and its misread
+/// form, the gain without document evidence, and whether the word could
+/// still earn that evidence (it did not find it in the text as it stands).
 struct Judged {
     corrected: String,
+    original: String,
     gain: f64,
     awaits_evidence: bool,
 }
@@ -709,29 +711,71 @@ struct Judged {
 /// (`国务螂` → `国务卿`), a weaker reading of the same word elsewhere
 /// (`国务巍`) has the evidence it would find if the fixed text were run
 /// again, so one run gives what two would (fixing fixed text changes
-/// nothing). An upgraded edit writes the same word, so one sweep does.
-fn evidence_from_fixes(edits: &mut [Edit], judged: &[(usize, Judged)], min_confidence: f32) {
+/// nothing). The test is the one `judge` makes, on the text as this run's
+/// fixes leave it (`kept`: the fixes that survive the context rules): the
+/// misread form occurs once there (`国家机天` twice, one fixed by this run,
+/// is consistent there) and the corrected word somewhere. An upgraded edit
+/// writes its word and removes its misread form, which may help another
+/// reading, so the sweep is repeated until nothing changes.
+fn evidence_from_fixes(
+    text: &str,
+    edits: &mut [Edit],
+    judged: &[(usize, Judged)],
+    min_confidence: f32,
+    kept: impl Fn(&Edit) -> bool,
+) {
     // index: every `judged` index was the length of `edits` before a push.
-    let fixed: std::collections::HashSet<&str> = judged
-        .iter()
-        .filter(|(i, _)| edits[*i].confidence >= min_confidence)
-        .map(|(_, j)| j.corrected.as_str())
-        .collect();
-    for (i, j) in judged {
-        let e = &mut edits[*i];
-        if !j.awaits_evidence
-            || e.confidence >= min_confidence
-            || !fixed.contains(j.corrected.as_str())
+    let waiting = |edits: &[Edit], i: usize, j: &Judged| {
+        j.awaits_evidence && edits[i].confidence < min_confidence
+    };
+    // Each round upgrades at least one edit, or ends.
+    for _ in 0..judged.len() {
+        // Only a reading whose word, or misread form, a fix of this run
+        // writes or rewrites can change its verdict: most runs stop here.
+        let touched = |j: &Judged| {
+            judged.iter().any(|(k, f)| {
+                edits[*k].confidence >= min_confidence
+                    && (f.corrected.contains(j.corrected.as_str())
+                        || f.original.contains(j.original.as_str()))
+            })
+        };
+        if !judged
+            .iter()
+            .any(|(i, j)| waiting(edits, *i, j) && touched(j))
         {
-            continue;
+            return;
         }
-        let conf = confidence(j.gain + DOC_BONUS);
-        if conf >= min_confidence {
-            e.confidence = conf;
-            e.reason = format!(
-                "{}, and this pass writes \"{}\" elsewhere in the document",
-                e.reason, j.corrected
-            );
+        let fixes: Vec<Edit> = edits
+            .iter()
+            .filter(|e| e.confidence >= min_confidence && kept(e))
+            .cloned()
+            .collect();
+        if fixes.is_empty() {
+            return;
+        }
+        let fixed = crate::edit::apply(text, fixes).text;
+        let mut counts = Counts::default();
+        let mut upgraded = false;
+        for (i, j) in judged {
+            if !waiting(edits, *i, j)
+                || counts.of(&fixed, &j.original) != 1
+                || counts.of(&fixed, &j.corrected) == 0
+            {
+                continue;
+            }
+            let conf = confidence(j.gain + DOC_BONUS);
+            if conf >= min_confidence {
+                let e = &mut edits[*i];
+                e.confidence = conf;
+                e.reason = format!(
+                    "{}, and this pass writes \"{}\" elsewhere in the document",
+                    e.reason, j.corrected
+                );
+                upgraded = true;
+            }
+        }
+        if !upgraded {
+            return;
         }
     }
 }
@@ -780,7 +824,19 @@ impl Pass for Misread {
                 );
             }
         }
-        evidence_from_fixes(&mut edits, &judged, opts.min_confidence);
+        let outside_rules = |e: &Edit| {
+            e.rule == "context-rule"
+                || !ruled
+                    .iter()
+                    .any(|r| r.start < e.range.end && e.range.start < r.end)
+        };
+        evidence_from_fixes(
+            doc.text,
+            &mut edits,
+            &judged,
+            opts.min_confidence,
+            outside_rules,
+        );
         // A context rule, or its curated exception, outranks the model at
         // the same place.
         let mut seen = std::collections::HashSet::new();
@@ -943,6 +999,17 @@ mod tests {
             (
                 "美国国务螂奥尔布赖特今天抵达北京。克林顿和国务巍奥尔布赖特一起会见了各国代表。",
                 "美国国务卿奥尔布赖特今天抵达北京。克林顿和国务卿奥尔布赖特一起会见了各国代表。",
+            ),
+            // The same misread form twice, one reading strong: the fixed
+            // text has it once, beside the word, so the weak one is fixed
+            // too (one run does what two would).
+            (
+                "国家机天工覆盖率很高。国家机天工作人员要廉洁奉公。",
+                "国家机关工覆盖率很高。国家机关工作人员要廉洁奉公。",
+            ),
+            (
+                "国家机天工作人员要廉洁奉公。这位国家\"机天工作人员很廉洁。",
+                "国家机关工作人员要廉洁奉公。这位国家\"机关工作人员很廉洁。",
             ),
             // Alone, the weak reading stays a suggestion.
             (

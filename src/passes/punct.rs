@@ -21,14 +21,19 @@
 //! A `.` is the least certain mark: on scanned pages most `.` between Chinese
 //! characters are specks, not sentence ends (they split words: `建.设`). A `.`
 //! becomes `。` at a paragraph end or before a closing quote; between two Han
-//! inside a paragraph with full-width punctuation it is removed; in a
-//! paragraph that ends its sentences with `.` it becomes `。`; elsewhere it
-//! stays. A `·` is a legitimate middle dot in foreign names (`阿卜杜拉·巴达维`),
-//! so it becomes `。` only where a name cannot be: at a paragraph end; inside
-//! a paragraph it stays. `%` and `/` stay half-width: their width is a style
+//! that make a word (`建.设`), inside a paragraph with full-width
+//! punctuation, it is removed (between two words it may be a misread mark or
+//! character, and stays; the dots at printed line edges `reflow` removes
+//! when it joins the lines); in a paragraph that ends its sentences with
+//! `.` it becomes `。`; elsewhere it stays. Tesseract sets the `:` and `;` it reads tight against the
+//! character before: one after a gap or at a line start is as often a speck
+//! or a misread character, so its full-width form is only suggested (and
+//! `spaces` keeps the gap). A `·` is a legitimate middle dot in foreign
+//! names (`阿卜杜拉·巴达维`), so it becomes `。` only where a name cannot be:
+//! at a paragraph end; inside a paragraph it stays. `%` and `/` stay half-width: their width is a style
 //! choice.
 
-use super::{Options, Pass, RuleInfo};
+use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_space;
 use crate::chars::{is_alnum, is_cjk, is_cjk_punct, is_han, is_transliteration};
 use crate::document::{Document, LineKind};
@@ -53,11 +58,11 @@ const RULES: &[RuleInfo] = &[
 
     RuleInfo {
         id: "colon",
-        about: "':' after Chinese text becomes '：'; times such as 10:30 and URLs are kept.",
+        about: "':' after Chinese text becomes '：'; times such as 10:30 and URLs are kept. One after a gap (`总 :`) or starting a line is only suggested: it may be a speck.",
     },
     RuleInfo {
         id: "semicolon",
-        about: "';' after Chinese text becomes '；'; HTML entities are kept.",
+        about: "';' after Chinese text becomes '；'; HTML entities are kept. One after a gap or starting a line is only suggested, as for ':'.",
     },
     RuleInfo {
         id: "exclamation",
@@ -69,11 +74,11 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "parens",
-        about: "'(' ')' around Chinese text, or around a term right after Chinese text, become '（' '）' as a pair; an unpaired ')' after Chinese text (or '(' before it) too, with its opening bracket where OCR misread it as 〈 《 【 〔.",
+        about: "'(' ')' around Chinese text, or around a term right after Chinese text, become '（' '）' as a pair; an unpaired ')' after Chinese text (or '(' before it) too, with its opening bracket where OCR misread it as 〈 《 【 〔 (found on the line before any clause mark but '、').",
     },
     RuleInfo {
         id: "ellipsis",
-        about: "Runs of '...', '…' or a mix of dots and '…' in Chinese text become '……'.",
+        about: "Runs of '...', '…' or a mix of dots and '…' in Chinese text become '……'; a lone '…' only right after a Han character (not at a line start or after a quote).",
     },
     RuleInfo {
         id: "quotes",
@@ -81,7 +86,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "stray-mark",
-        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form, a '.' or '·' next to a clause mark or starting a line, and a '.' that splits two Han inside a paragraph with full-width punctuation (建.设).",
+        about: "Removes marks OCR read twice or from specks: a ',' next to a full-width clause mark (，,), the second of two ASCII marks (;:), a ':' or ';' next to its own full-width form or before a sentence end (`阶段:。`), a '.' or '·' next to a clause mark or starting a line (also before a bracketed item: `. (一)`), a '.' that splits a word inside a paragraph with full-width punctuation (建.设), a double quote inside a common word (`正义事“业`), and an unclosed bracket-like opener right before a '（' (`《〈附图片)`, `【(觉果摄)`): one bracket read twice.",
     },
 ];
 
@@ -533,7 +538,13 @@ impl Punct {
                 l.is_some_and(|l| is_full_clause(l) || is_ascii_clause(l))
                     || r.is_some_and(is_full_clause)
             }
-            ':' | ';' => l.is_some_and(is_ascii_clause) || [l, r].contains(&Some(full)),
+            // Before a sentence end (`阶段:。`) it is the stop's speck: a
+            // colon or semicolon never ends a sentence.
+            ':' | ';' => {
+                l.is_some_and(is_ascii_clause)
+                    || [l, r].contains(&Some(full))
+                    || r.is_some_and(|r| matches!(r, '。' | '！' | '？'))
+            }
             // '！？' and '?!' are marks of their own.
             _ => false,
         };
@@ -564,11 +575,41 @@ impl Punct {
             (Some(a), Some(b)) if (is_alnumish(a) || a == ')') && is_zh(b) && ri == Some(i + 1) => {
                 0.85
             }
-            // A line starting with the mark; printed Chinese never does, but
-            // the mark still belongs to the Chinese text after it.
-            (None, Some(b)) if is_zh(b) && u.skip_dots(li, true).is_none() => 0.8,
+            // A line starting with the mark: printed Chinese never does (a
+            // mark hangs at the end of the line before), so OCR read a speck
+            // or a character there. The mark would belong to the Chinese
+            // text after it, but it is only suggested.
+            (None, Some(b)) if is_zh(b) && u.skip_dots(li, true).is_none() => {
+                return Some(Action {
+                    end: i + 1,
+                    replacement: full.to_string(),
+                    rule,
+                    confidence: 0.45,
+                    reason: Reason::from(format!(
+                        "'{c}' starts a line before {}: a mark never starts a printed line, so it may be a speck or a misread character",
+                        shown(rc)
+                    )),
+                    eat_spaces: Some(true),
+                });
+            }
             _ => return None,
         };
+        // Tesseract sets the ':' and ';' it reads tight against the
+        // character before; one after a gap is a speck as often as not (or a
+        // misread character), so it is only suggested.
+        if matches!(c, ':' | ';') && u.raw_prev(i).is_some_and(is_space) {
+            return Some(Action {
+                end: i + 1,
+                replacement: full.to_string(),
+                rule,
+                confidence: 0.45,
+                reason: Reason::from(format!(
+                    "'{c}' after {} and a gap in Chinese text: a mark set apart from the text may be a speck",
+                    shown(lc)
+                )),
+                eat_spaces: Some(true),
+            });
+        }
         Some(Action {
             end: i + 1,
             replacement: full.to_string(),
@@ -614,7 +655,12 @@ impl Punct {
         }
         let Some(k) = k else {
             // A line that starts with a dot: printed Chinese never does.
-            if r.is_some_and(is_han) {
+            // Before an opening bracket or quote, the Chinese text inside
+            // decides (`. (一) 选拔`).
+            let opener =
+                r.is_some_and(|c| matches!(c, '(' | '（' | '"' | '“' | '〈' | '《' | '【'));
+            let inside = u.ch(u.skip_dots(u.next_ctx[end - 1], false));
+            if r.is_some_and(is_han) || (opener && inside.is_some_and(is_han)) {
                 return Some(Action {
                     end,
                     ..stray(
@@ -663,7 +709,7 @@ impl Punct {
                         0.75,
                         "in a paragraph that ends its sentences with '.'",
                     ))
-                } else if u.full_style {
+                } else if u.full_style && (Some(k) != li || self.splits_word(lc, u.cs[j].1)) {
                     Some(Action {
                         end,
                         ..stray(
@@ -672,7 +718,7 @@ impl Punct {
                             l,
                             r,
                             0.7,
-                            "inside a paragraph with full-width punctuation: a speck read as a dot",
+                            "inside a word, in a paragraph with full-width punctuation: a speck read as a dot",
                         )
                     })
                 } else {
@@ -681,6 +727,22 @@ impl Punct {
             }
             _ => None,
         }
+    }
+
+    /// Whether the Han characters `a` and `b` on either side of a dot make
+    /// a common word (`建.设`, `以.上`): then the dot is a speck inside it.
+    /// Between two words it is as often a misread '。', '，' or '、', or a
+    /// character the OCR could not read (`重点.条`), and stays. (Dots at the
+    /// edge of a printed line are specks wherever they stand: reflow removes
+    /// them when it joins the lines.)
+    fn splits_word(&self, a: char, b: char) -> bool {
+        let mut w = [0u8; 8];
+        let n = a.encode_utf8(&mut w).len();
+        let m = b.encode_utf8(&mut w[n..]).len();
+        std::str::from_utf8(&w[..n + m])
+            .ok()
+            .and_then(|word| self.lexicon().freq(word))
+            .is_some_and(|f| f >= 100)
     }
 
     /// A middle dot `·`: a name separator, a misread `。`, or a speck.
@@ -821,7 +883,11 @@ impl Punct {
             Some(a) => u.zh_at(u.prev_ctx[i]) || a == '…',
             None => u.zh_at(u.next_ctx[end - 1]),
         };
-        if !chinese {
+        // A lone '…' is half an ellipsis only where it trails off the text
+        // right before it (`武…十个`); at a line start or after a quote it is
+        // as likely a speck or a misread character.
+        let half = len == 1 && !u.ch(u.prev_imm[i]).is_some_and(is_han);
+        if !chinese || half {
             return None;
         }
         Some(Action {
@@ -941,6 +1007,87 @@ impl Punct {
                 break;
             }
         }
+        // One '（' read twice (`《〈附图片)`, `【(觉果摄)`, `〈(左一)`): a
+        // bracket-like opener right before the one made '（', that nothing
+        // closes, is the engine's second reading of the same mark.
+        for o in 0..u.cs.len() {
+            let opens = actions[o]
+                .as_ref()
+                .is_some_and(|a| a.rule == "parens" && a.replacement == "（");
+            let Some(p) = o.checked_sub(1) else { continue };
+            if !opens || actions[p].is_some() || u.protected(p..p + 1) {
+                continue;
+            }
+            let c = u.cs[p].1;
+            let closer = match c {
+                '〈' => '〉',
+                '《' => '》',
+                '【' => '】',
+                '〔' => '〕',
+                '(' => ')',
+                _ => continue,
+            };
+            // Closed: its closer comes before another opener of its kind.
+            // index: `o < cs.len()` (the loop), so `o + 1 <= cs.len()`.
+            let closed = if c == '(' {
+                pairs.iter().any(|&(a, _)| a == p)
+            } else {
+                u.cs[o + 1..]
+                    .iter()
+                    .map(|&(_, ch)| ch)
+                    .find(|&ch| ch == closer || ch == c)
+                    == Some(closer)
+            };
+            if closed {
+                continue;
+            }
+            let (l, r) = (u.ch(u.prev_imm[p]), Some('（'));
+            actions[p] = Some(stray(
+                p,
+                c,
+                l,
+                r,
+                0.75,
+                "right before the '（' it stands for: one opening bracket read twice",
+            ));
+        }
+    }
+
+    /// A double quote tight between two Han characters that make a common
+    /// word, each of which stands alone on its side (`正义事“业`, `解“放军`,
+    /// `注“册手续`): no quotation opens or closes inside a word, so it is a
+    /// speck the OCR read as a quote. Quotes at word boundaries
+    /// (`和平”原则`, `散发“明白纸”`) are left to the pairing.
+    fn quotes_in_words(&self, u: &mut Unit, actions: &mut [Option<Action>]) {
+        for (i, slot) in actions.iter_mut().enumerate().skip(1) {
+            let c = u.cs[i].1;
+            if !matches!(c, '"' | '“' | '”') || slot.is_some() || u.protected(i..i + 1) {
+                continue;
+            }
+            let (Some(l), Some(r)) = (u.raw_prev(i), u.raw_next(i)) else {
+                continue;
+            };
+            if !(is_han(l) && is_han(r)) {
+                continue;
+            }
+            // index: `i >= 1` (the loop) and `i + 1 < cs.len()` (`raw_next`).
+            let before: String = u.cs[i.saturating_sub(8)..i]
+                .iter()
+                .map(|&(_, c)| c)
+                .collect();
+            let after: String = u.cs[i + 1..].iter().take(8).map(|&(_, c)| c).collect();
+            if word_across(self.lexicon(), &before, &after).is_some() {
+                *slot = Some(stray(
+                    i,
+                    c,
+                    Some(l),
+                    Some(r),
+                    0.7,
+                    "inside a common word: a speck read as a quote",
+                ));
+                u.gone[i] = true;
+            }
+        }
     }
 
     /// Gives every straight quote of one kind a role, then converts the
@@ -963,7 +1110,7 @@ impl Punct {
                 _ if c == ascii => None,
                 _ => continue,
             };
-            if u.protected(i..i + 1) {
+            if u.protected(i..i + 1) || u.gone[i] {
                 continue;
             }
             // A degree sign: `9"C` (a misread ℃).
@@ -1130,6 +1277,7 @@ impl Punct {
                 u.widened[i] = true;
             }
         }
+        self.quotes_in_words(u, &mut actions);
         self.quotes(u, false, style, &mut actions);
         self.quotes(u, true, style, &mut actions);
         // Dots in two rounds: a '.' between two Han is judged by the marks
@@ -1335,7 +1483,9 @@ fn misread_opener(u: &Unit, close: usize) -> Option<usize> {
         match u.cs[j].1 {
             '〈' | '《' | '【' | '〔' => return Some(j),
             '(' | '（' | ')' | '）' | '〉' | '》' | '】' | '〕' | '\n' | '|' => return None,
-            c if is_full_clause(c) => return None,
+            // A list inside the note (`〈记者李超碧、晏明)`) goes on; a clause
+            // mark ends the search.
+            c if is_full_clause(c) && c != '、' => return None,
             _ => {}
         }
     }
@@ -1719,6 +1869,14 @@ mod tests {
             ("意义的一年。.在中国", "意义的一年。在中国"),
             ("今天很好.我们去公园.", "今天很好。我们去公园。"),
             ("建.设第三步", "建.设第三步"),
+            // Inside a paragraph a dot between two Han goes only inside a
+            // word; between words it may be a misread mark or character.
+            (
+                "有90%以.上的企业，都已关停。",
+                "有90%以上的企业，都已关停。",
+            ),
+            ("把握重点.条实，乘势前进。", "把握重点.条实，乘势前进。"),
+            ("（二）.担任中级职务，", "（二）担任中级职务，"),
             // middle dot
             ("阿卜杜拉·巴达维会见。", "阿卜杜拉·巴达维会见。"),
             (
@@ -1736,7 +1894,34 @@ mod tests {
             ("国内生产总值(GDP)增长", "国内生产总值（GDP）增长"),
             ("世纪 〈图片)", "世纪（图片）"),
             ("岁；人三) 担任", "岁；人三）担任"),
+            // A list inside the note does not end the search for its opener;
+            // a clause mark does.
+            (
+                "电〈记者李超碧、晏明)柬埔寨",
+                "电（记者李超碧、晏明）柬埔寨",
+            ),
+            ("他说〈好，走吧)", "他说〈好，走吧）"),
             ("call f(x) now", "call f(x) now"),
+            // One opening bracket read twice: the unclosed first reading goes.
+            ("会议《〈附图片)举行", "会议（附图片）举行"),
+            ("学生〈(左一)正与", "学生（左一）正与"),
+            ("电【〈记者孙占林)俄", "电（记者孙占林）俄"),
+            // ... but a book title that closes is no second reading.
+            ("见《〈论语〉注》(上)", "见《〈论语〉注》（上）"),
+            ("他说《(一)》好", "他说《（一）》好"),
+            // A dot starting a line before a bracketed Chinese item.
+            ("来源：\n. (一) 选拔士兵", "来源：\n（一）选拔士兵"),
+            ("来源：\n. (a) test", "来源：\n. (a) test"),
+            // A ':' or ';' after a gap, or starting a line: only suggested.
+            ("解放军总 :\n政治部", "解放军总 :\n政治部"),
+            ("进行为期\n:天的表演", "进行为期\n:天的表演"),
+            ("年龄 ;最多", "年龄 ;最多"),
+            // Before a sentence end: the stop's speck.
+            ("新的发展阶段:。面对", "新的发展阶段。面对"),
+            ("比分是3:2。", "比分是3:2。"),
+            // A lone '…' after a quote or at a line start stays.
+            ("在澳门“…\n“小时", "在澳门“…\n“小时"),
+            ("… 费改税", "… 费改税"),
             // quotes
             (
                 "召开\"新春第一会\"——\"三提三争\"活动",
@@ -1752,6 +1937,12 @@ mod tests {
                 "## “十个大比武”推进“九大提升”",
             ),
             ("他说 \"Rust's\" 很好", "他说“Rust's”很好"),
+            // A quote inside a common word is a speck; at a word boundary,
+            // a quote.
+            ("站在人类正义事“业的一边。", "站在人类正义事业的一边。"),
+            ("办理车辆登记注\"册手续", "办理车辆登记注册手续"),
+            ("坚持土地换和平”原则。", "坚持土地换和平”原则。"),
+            ("给农民散发“明白纸”等", "给农民散发“明白纸”等"),
             // never touched
             (
                 "面积10.4平方公里，9,593户，10:30开会",

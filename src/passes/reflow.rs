@@ -28,7 +28,9 @@
 //! evidence (a dangling 、 or ，, a quoted term cut in two, a next "paragraph"
 //! of one tiny sentence); a cut without evidence is reported as a suggestion,
 //! since text may have been lost at a column end. Headings, list and table
-//! lines, code and bylines are never joined.
+//! lines, code and bylines are never joined. Where it joins two printed
+//! lines, a `.` in the margin between them (`新世 .` / `纪的`) is a speck and
+//! goes with the line break.
 
 use super::{ends_on_word, word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_ws;
@@ -66,6 +68,10 @@ const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "heading",
         about: "Keeps a short line without punctuation (a sub-heading) as a paragraph of its own; so is a line that fills the column without punctuation between a sentence end and a lost indent, and a chapter title (`第三章…`, `第二编…`) at a line start after a sentence end, a short line or another chapter title.",
+    },
+    RuleInfo {
+        id: "edge-dot",
+        about: "Removes a '.' (or two) that ends a printed line after a Han character, or starts one before it, where the lines are joined: Chinese text sets no '.', and one in the margin of a line that goes on is a speck.",
     },
     RuleInfo {
         id: "join-column",
@@ -303,6 +309,32 @@ fn unpunctuated(s: &str) -> bool {
 
 /// What goes between two joined lines: nothing between Chinese characters,
 /// one space between Latin words.
+/// The speck dots at the end of line `s` (`…品种 .`) or, with `start`, at
+/// its start (`. 利用…`): one or two '.' (spaces between allowed) touching
+/// a Han character across the spaces. Returns the byte length of the run
+/// to remove, spaces included, and the Han character beside it.
+fn edge_dots(s: &str, start: bool) -> Option<(usize, char)> {
+    let dotty = |c: char| c == '.' || is_ws(c);
+    let rest = if start {
+        s.trim_start_matches(dotty)
+    } else {
+        s.trim_end_matches(dotty)
+    };
+    let cut = s.len() - rest.len();
+    // slice: `rest` is `s` trimmed of one-byte characters at one end.
+    let run = if start { &s[..cut] } else { &s[rest.len()..] };
+    let dots = run.chars().filter(|&c| c == '.').count();
+    let han = if start {
+        rest.chars().next()
+    } else {
+        rest.chars().next_back()
+    };
+    match han {
+        Some(h) if is_han(h) && (1..=2).contains(&dots) => Some((cut, h)),
+        _ => None,
+    }
+}
+
 fn joiner(a: char, b: char) -> &'static str {
     if a.is_ascii_alphabetic() && b.is_ascii_alphabetic()
         || (a.is_ascii_punctuation() && a != '-' && b.is_ascii_alphanumeric())
@@ -311,6 +343,18 @@ fn joiner(a: char, b: char) -> &'static str {
     } else {
         ""
     }
+}
+
+/// The edit removing speck dots at `range`, at the line's `end` or `start`.
+fn edge_dot(range: Range<usize>, place: &str) -> Edit {
+    Edit::fix(
+        range,
+        "",
+        ID,
+        "edge-dot",
+        0.75,
+        format!("'.' at the {place} of a printed line that goes on, touching a Han character: a speck in the margin"),
+    )
 }
 
 impl Reflow {
@@ -1379,6 +1423,18 @@ impl Pass for Reflow {
                     };
                     match decision {
                         Decision::Join(rule, conf, why) => {
+                            // A dot in the margin of a line that goes on
+                            // (`…品种 .` / `利用…`, `…官` / `.兵…`) is a speck.
+                            let (sa, sb) = (&text[a.range.clone()], &text[b.range.clone()]);
+                            let (mut ca, mut cb) = (ca, cb);
+                            if let Some((n, h)) = edge_dots(sa, false) {
+                                ca = h;
+                                edits.push(edge_dot(a.range.end - n..a.range.end, "end"));
+                            }
+                            if let Some((n, h)) = edge_dots(sb, true) {
+                                cb = h;
+                                edits.push(edge_dot(b.range.start..b.range.start + n, "start"));
+                            }
                             let rep = joiner(ca, cb);
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                         }
@@ -1435,6 +1491,19 @@ impl Pass for Reflow {
                 ) else {
                     continue;
                 };
+                let (mut ca, mut cb) = (ca, cb);
+                if rule != "maybe-split" {
+                    // Speck dots at the column edge, as inside a column.
+                    let (sa, sb) = (&text[a.range.clone()], &text[b.range.clone()]);
+                    if let Some((n, h)) = edge_dots(sa, false) {
+                        ca = h;
+                        between.push(edge_dot(a.range.end - n..a.range.end, "end"));
+                    }
+                    if let Some((n, h)) = edge_dots(sb, true) {
+                        cb = h;
+                        between.push(edge_dot(b.range.start..b.range.start + n, "start"));
+                    }
+                }
                 let e = Edit::fix(gap, joiner(ca, cb), ID, rule, conf, why);
                 if rule == "maybe-split" {
                     between.push(e.suggest());
@@ -1480,6 +1549,21 @@ mod tests {
 
     fn fix(s: &str) -> String {
         crate::passes::run_only(super::ID, s)
+    }
+
+    /// Speck dots at a line edge: one or two, touching a Han character.
+    #[test]
+    fn edge_dots() {
+        use super::edge_dots;
+        assert_eq!(edge_dots("新世 .", false), Some((2, '世')));
+        assert_eq!(edge_dots("新世. .", false), Some((3, '世')));
+        assert_eq!(edge_dots(".的是", true), Some((1, '的')));
+        assert_eq!(edge_dots(". 的是", true), Some((2, '的')));
+        // An ellipsis, a Latin word, no dot: none.
+        assert_eq!(edge_dots("事情...", false), None);
+        assert_eq!(edge_dots("Mr.", false), None);
+        assert_eq!(edge_dots("新世", false), None);
+        assert_eq!(edge_dots("2.", false), None);
     }
 
     #[test]

@@ -28,7 +28,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "cjk-punct",
-        about: "Removes a space beside an ASCII punctuation mark between Chinese characters (`报道: 记者`).",
+        about: "Removes a space beside an ASCII punctuation mark between Chinese characters (`报道: 记者`); a gap before ':' or ';' stays, as the sign that the mark may be a speck.",
     },
     RuleInfo {
         id: "cjk-alnum",
@@ -115,7 +115,14 @@ fn ascii_mark_in_chinese(left: &str, right: &str) -> Option<char> {
     if closing(a) && before_a.is_some_and(is_cjk) && is_cjk(b) {
         return Some(a);
     }
-    if is_cjk(a) && (b == '(' || closing(b)) && after_b.is_none_or(is_cjk) {
+    // A ':' or ';' after a gap stays apart: Tesseract sets the marks it
+    // reads tight against the text, so the gap is the evidence that the
+    // mark may be a speck, and `punct` only suggests its full-width form.
+    if is_cjk(a)
+        && (b == '(' || closing(b))
+        && !matches!(b, ':' | ';')
+        && after_b.is_none_or(is_cjk)
+    {
         return Some(b);
     }
     None
@@ -359,6 +366,10 @@ mod tests {
             ("  缩进的段落", "  缩进的段落"),
             ("记者今天报道: 记者今天", "记者今天报道:记者今天"),
             ("新世纪 (图片)", "新世纪(图片)"),
+            // A gap before ':' or ';' is the sign of a speck: it stays.
+            ("解放军总 :政治部", "解放军总 :政治部"),
+            ("延长的年龄 ;最多", "延长的年龄 ;最多"),
+            ("什么 ?明天", "什么?明天"),
             ("Hello, world (again).", "Hello, world (again)."),
             (
                 "本报讯 记者 吴坤胜报道：记者今天",

@@ -16,6 +16,10 @@
 //! (`6.16 ,`), so it stays there. This pass runs before `reflow`, while the
 //! printed lines are still lines.
 //!
+//! The line that ends a paragraph is blank after its final mark; one or two
+//! characters OCR reports there after a wide gap (`工资照发。      人`) are
+//! specks too.
+//!
 //! The small centred dot of a transliterated name (诺罗敦·拉那烈) is a speck
 //! to the OCR too: Tesseract reads it as `.`, `:` or `'`, which `punct` would
 //! delete or widen to `：`. Between two characters of transliteration it is
@@ -36,7 +40,7 @@ pub const ID: &str = "specks";
 const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "margin-comma",
-        about: "Removes a comma that stands alone at a line end, apart from Chinese text by a gap: a speck in the margin, not a printed mark.",
+        about: "Removes a comma that stands alone at a line end, apart from Chinese text by a gap, or a '、' apart from a Han character so: a speck in the margin, not a printed mark.",
     },
     RuleInfo {
         id: "margin-hyphen",
@@ -48,11 +52,11 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "split-word",
-        about: "Removes a comma at a line end that parts a common word (frequency 100 or more in the lexicon) continued on the next line, when neither half belongs to a longer word on its side (`在改革发，` / `展中保持` → `在改革发` / `展中保持`).",
+        about: "Removes a comma at a line end that parts a common word (frequency 100 or more in the lexicon) continued on the next line, when neither half belongs to a longer word on its side (`在改革发，` / `展中保持` → `在改革发` / `展中保持`), and a comma or '、' tight at a line end before a 的 that starts the next line (`最好，` / `的时期`; not 的确).",
     },
     RuleInfo {
         id: "indent-quote",
-        about: "Removes a closing quote ” that starts a line after a line ending a sentence with no quotation open: closing marks never start a line, so it is a speck read in a new paragraph's lost indent (`任命军官。` / `”第十条人民…`).",
+        about: "Removes a closing quote ” that starts a line (before a Han character or a digit) after a line ending a sentence with no quotation open, or at the top of a block when no closing quote follows in its sentence: closing marks never start a line, so it is a speck read in a new paragraph's lost indent (`任命军官。` / `”第十条人民…`).",
     },
     RuleInfo {
         id: "leading-comma",
@@ -63,28 +67,53 @@ const RULES: &[RuleInfo] = &[
         about: "Removes the second of two clause marks in a row (`完成，，对于`, `境界。，要`, `军官、、政治`): a '，' or '、' after any clause mark, or a mark repeated; Chinese never sets them so, and OCR reads one mark twice or a speck beside it. Runs of three (`。。。`) and '！！' are left alone.",
     },
     RuleInfo {
+        id: "tail-speck",
+        about: "Removes one or two characters that stand at a line end after a sentence end and a wide gap (`工资照发。      人`, `音乐会。     2`): a paragraph's last line is blank after its final mark, so they are specks read as characters.",
+    },
+    RuleInfo {
         id: "name-dot",
-        about: "An ASCII '.', ':' or ' between two characters of a transliterated name (both sides spelled with transliteration characters) is the name's middle dot: 诺罗敦.拉那烈 → 诺罗敦·拉那烈.",
+        about: "An ASCII '.', ':' or ' between two characters of a transliterated name (both sides spelled with transliteration characters, read on across a line break) is the name's middle dot: 诺罗敦.拉那烈 → 诺罗敦·拉那烈.",
     },
 ];
 
 /// Middle dots of names read as ASCII marks in `text` (a line at `at`).
-fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
+/// `above` and `below` are the text lines right before and after it, if
+/// any: a name may be cut at the line end (`铁木尔.` / `达瓦买提`).
+fn name_dots(
+    text: &str,
+    at: usize,
+    above: Option<&str>,
+    below: Option<&str>,
+    edits: &mut Vec<Edit>,
+) {
     if !text.contains(['.', ':', '\'']) {
         return; // most lines: no per-line character table
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let tail: Vec<char> = above.map_or(Vec::new(), |a| a.chars().rev().take(2).collect());
+    let head: Vec<char> = below.map_or(Vec::new(), |b| b.chars().take(2).collect());
+    // The character `d` places from the mark at `k` (negative: before it),
+    // reading on into the lines above and below.
+    let get = |k: usize, d: isize| -> Option<char> {
+        let j = k as isize + d;
+        if j < 0 {
+            tail.get((-j - 1) as usize).copied()
+        } else if (j as usize) < chars.len() {
+            Some(chars[j as usize].1)
+        } else {
+            head.get(j as usize - chars.len()).copied()
+        }
+    };
     for (k, &(i, m)) in chars.iter().enumerate() {
-        if !matches!(m, '.' | ':' | '\'') || k < 1 {
+        if !matches!(m, '.' | ':' | '\'') {
             continue;
         }
-        let get = |j: usize| chars.get(j).map(|&(_, c)| c);
-        let (Some(a), Some(b)) = (get(k - 1), get(k + 1)) else {
+        let (Some(a), Some(b)) = (get(k, -1), get(k, 1)) else {
             continue;
         };
         // Both neighbours spell a name, and one of them a longer one.
-        let outer = k >= 2 && get(k - 2).is_some_and(is_transliteration)
-            || get(k + 2).is_some_and(is_transliteration);
+        let outer =
+            get(k, -2).is_some_and(is_transliteration) || get(k, 2).is_some_and(is_transliteration);
         if is_transliteration(a) && is_transliteration(b) && outer {
             edits.push(Edit::fix(
                 at + i..at + i + 1,
@@ -95,6 +124,47 @@ fn name_dots(text: &str, at: usize, edits: &mut Vec<Edit>) {
                 format!("'{m}' inside the transliterated name …{a}{m}{b}…: its middle dot"),
             ));
         }
+    }
+}
+
+/// Spaces that make a gap wide enough to tell a speck from spaced text.
+const WIDE_GAP: usize = 3;
+
+/// One or two characters at the end of `text` (a line at `at`) after a
+/// sentence end and a wide gap (`工资照发。      人`): the line of a
+/// paragraph's final mark is blank after it in print, so OCR read specks
+/// there. Commas and dots are left to the rules for them.
+fn tail_speck(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    let body = text.trim_end_matches(is_gap);
+    let tail_start = body.rfind(is_gap).map_or(0, |i| i + 1);
+    // slice: after a one-byte space, or 0: character boundaries.
+    let tail = &body[tail_start..];
+    let before = &body[..tail_start];
+    let kept = before.trim_end_matches(is_gap);
+    let n = tail.chars().count();
+    if !(1..=2).contains(&n)
+        || before.len() - kept.len() < WIDE_GAP
+        || tail.chars().any(|c| {
+            matches!(c, '，' | ',' | '、' | '.' | '。' | '·' | '…') || crate::chars::is_closing(c)
+        })
+    {
+        return;
+    }
+    let mut end = kept
+        .chars()
+        .rev()
+        .skip_while(|&c| matches!(c, '”' | '’' | '）' | ')'));
+    let stop = end.next().is_some_and(|c| matches!(c, '。' | '！' | '？'));
+    // Chinese prose before the mark, not a Latin sentence.
+    if stop && end.next().is_some_and(is_cjk) {
+        edits.push(Edit::fix(
+            at + kept.len()..at + body.len(),
+            "",
+            ID,
+            "tail-speck",
+            0.75,
+            format!("'{tail}' after a sentence end and a wide gap at the line end: specks read as characters"),
+        ));
     }
 }
 
@@ -130,6 +200,21 @@ fn doubled_marks(text: &str, at: usize, edits: &mut Vec<Edit>) {
         if !doubled || run {
             continue;
         }
+        // Marks after the second that double the first as well go with it
+        // (`：，、：` → `：`): one edit, so a second run finds none.
+        loop {
+            let mut n = m + 1;
+            while get(n).is_some_and(is_gap) {
+                n += 1;
+            }
+            let Some(next) = get(n) else { break };
+            let doubled =
+                matches!(next, '，' | '、') || (next == first && !matches!(first, '？' | '！'));
+            if !doubled || get(n + 1) == Some(next) {
+                break;
+            }
+            m = n;
+        }
         let end = chars.get(m + 1).map_or(text.len(), |&(j, _)| j);
         edits.push(Edit::fix(
             at + i + first.len_utf8()..at + end,
@@ -157,8 +242,11 @@ fn adjacent_text<'a>(doc: &'a Document, k: usize, n: usize) -> Option<&'a str> {
 /// with no quotation open (`…直接任命军官。` / `”第十条人民解放军…`): Chinese
 /// typesetting never starts a line with a closing mark (it hangs at the end
 /// of the line before), so it is a speck in the lost indent of a new
-/// paragraph, which Tesseract reads as a quote.
-fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
+/// paragraph, which Tesseract reads as a quote. The text after it starts
+/// with a Han character or a digit (`”2000年12月`). `above` is `None` at
+/// the top of a block (a column): there the quote must also not be an
+/// opening one misread, so no closing quote may follow in its sentence.
+fn indent_quote(above: Option<&str>, text: &str, at: usize, edits: &mut Vec<Edit>) {
     // Specks may come before it too (`， ”第三十五条`).
     let lead = text.len()
         - text
@@ -170,14 +258,29 @@ fn indent_quote(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
     };
     let lead = text.len() - text.trim_start_matches(is_gap).len();
     let body = rest.trim_start_matches(is_gap);
-    if !body.chars().next().is_some_and(is_han) {
+    if !body
+        .chars()
+        .next()
+        .is_some_and(|c| is_han(c) || c.is_ascii_digit())
+    {
         return;
     }
-    // The line above ends a sentence (specks after its mark aside) and
-    // leaves no quotation open.
-    let end = above.trim_end_matches(|c: char| is_gap(c) || matches!(c, '、' | '，' | ',' | '.'));
-    let ends = end.ends_with(['。', '！', '？']);
-    if ends && !leaves_quote_open(end) {
+    let fits = match above {
+        // The line above ends a sentence (specks after its mark aside, a
+        // closing quote or bracket after the mark allowed) and leaves no
+        // quotation open.
+        Some(above) => {
+            let end =
+                above.trim_end_matches(|c: char| is_gap(c) || matches!(c, '、' | '，' | ',' | '.'));
+            let stop = end.trim_end_matches(['”', '）']);
+            stop.ends_with(['。', '！', '？']) && !leaves_quote_open(end)
+        }
+        None => {
+            let sentence = body.split(['。', '！', '？']).next().unwrap_or(body);
+            !sentence.contains(['”', '"'])
+        }
+    };
+    if fits {
         let cut = text.len() - body.len();
         edits.push(Edit::fix(
             at + lead..at + cut,
@@ -317,7 +420,7 @@ impl Pass for Specks {
     }
 
     fn about(&self) -> &'static str {
-        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end, the second of two clause marks in a row; restores the middle dot of a transliterated name read as '.', ':' or '."
+        "Removes marks OCR read from specks in the margin: a comma apart from the text at a line end, a hyphen touching Chinese at a line start or end, the second of two clause marks in a row, characters after a sentence end and a wide gap at a line end; restores the middle dot of a transliterated name read as '.', ':' or '."
     }
 
     fn rules(&self) -> &'static [RuleInfo] {
@@ -345,26 +448,78 @@ impl Pass for Specks {
                 .filter(|&(end, _)| doc.text.get(end..line.range.start) == Some("\n"))
                 .map(|(_, c)| c);
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
-            if let Some(above) = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n)) {
-                indent_quote(above, text, line.range.start, &mut edits);
+            let above = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n));
+            if let Some(above) = above {
+                indent_quote(Some(above), text, line.range.start, &mut edits);
                 leading_comma(above, text, line.range.start, &mut edits);
+            } else if n
+                .checked_sub(1)
+                .is_none_or(|k| doc.lines[k].kind == LineKind::Blank)
+            {
+                // The top of a block: a column's first line.
+                indent_quote(None, text, line.range.start, &mut edits);
             }
             hyphens(text, line.range.start, prev, &mut edits);
-            name_dots(text, line.range.start, &mut edits);
+            let below = adjacent_text(doc, n + 1, n);
+            name_dots(text, line.range.start, above, below, &mut edits);
+            tail_speck(text, line.range.start, &mut edits);
             doubled_marks(text, line.range.start, &mut edits);
             if text.contains("， ") {
                 inline_split_words(&self.lexicon, text, line.range.start, &mut edits);
             }
             let body = text.trim_end_matches(is_gap);
+            // A comma tight at the line end before a 的 that starts the next
+            // line (`历史上最好，` / `的时期`): the particle never opens a
+            // clause (的确, indeed, does), so the comma is a speck.
+            if let (Some(mark @ ('，' | ',' | '、')), Some(next)) =
+                (body.chars().next_back(), below)
+            {
+                let kept = &body[..body.len() - mark.len_utf8()];
+                let de = next.starts_with('的') && !next.starts_with("的确");
+                let text_end = kept
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| is_han(c) || matches!(c, '”' | '’' | '）'));
+                if de && text_end {
+                    edits.push(Edit::fix(
+                        line.range.start + kept.len()..line.range.start + body.len(),
+                        "",
+                        ID,
+                        "split-word",
+                        0.75,
+                        format!("'{mark}' at the line end before the particle 的 that starts the next line: 的 never opens a clause, so it is a speck"),
+                    ));
+                    continue;
+                }
+            }
             let Some(mark) = body
                 .chars()
                 .next_back()
-                .filter(|&c| matches!(c, '，' | ','))
+                .filter(|&c| matches!(c, '，' | ',' | '、'))
             else {
                 continue;
             };
             let before_mark = &body[..body.len() - mark.len_utf8()];
             let kept = before_mark.trim_end_matches(is_gap);
+            if mark == '、' {
+                // An enumeration comma apart from a Han character at the
+                // line end: a speck too (after a bracket it may be printed:
+                // `（正旅职） 、`).
+                if kept.len() < before_mark.len() && kept.chars().next_back().is_some_and(is_han) {
+                    let start = line.range.start + kept.len();
+                    edits.push(Edit::fix(
+                        start..line.range.start + body.len(),
+                        "",
+                        ID,
+                        "margin-comma",
+                        0.8,
+                        format!(
+                            "'{mark}' apart from the text at the line end: a speck in the margin"
+                        ),
+                    ));
+                }
+                continue;
+            }
             if kept.len() == before_mark.len() {
                 // Tight against the text: a printed comma, unless it cuts
                 // a word that the next line finishes.
@@ -413,6 +568,10 @@ mod tests {
             ),
             ("放在营区内。    ，\n下一行", "放在营区内。\n下一行"),
             ("       ，\n下一行", "\n下一行"),
+            ("骨干组织 、\n起来", "骨干组织\n起来"),
+            // After a bracket a spaced '、' may be printed; tight, it is.
+            ("副师职(正旅职) 、\n正团职", "副师职(正旅职) 、\n正团职"),
+            ("各组织、\n起来", "各组织、\n起来"),
             // Tight against the text: printed.
             ("为促进世界多极化，\n下一行", "为促进世界多极化，\n下一行"),
             // After a number or Latin text: ordinary typing.
@@ -432,8 +591,27 @@ mod tests {
             ("不少于十 -\n亿元", "不少于十\n亿元"),
             ("第二次\n-第一章", "第二次\n第一章"),
             ("第\n\n-缕阳光", "第\n\n缕阳光"),
+            // Before a 的 that starts the next line; not before 的确.
+            ("是中国历史上最好，\n的时期", "是中国历史上最好\n的时期"),
+            ("财政专家”、\n的学生", "财政专家”\n的学生"),
+            ("失业状况有了明显、\n的改善", "失业状况有了明显\n的改善"),
+            ("这个问题很难，\n的确如此", "这个问题很难，\n的确如此"),
+            // Specks read as characters after a sentence end and a wide gap.
+            ("工资照发。      人\n第三十八条", "工资照发。\n第三十八条"),
+            ("音乐会。     2\n下一行", "音乐会。\n下一行"),
+            ("作出贡献。”   es\n下一行", "作出贡献。”\n下一行"),
+            // A narrow gap, a closing mark, Latin text, no sentence end: kept.
+            ("完成了。 他说\n下一行", "完成了。 他说\n下一行"),
+            ("他说：“好。      ”\n下一行", "他说：“好。      ”\n下一行"),
+            ("It is done.    ok", "It is done.    ok"),
+            ("共有三个      人\n下一行", "共有三个      人\n下一行"),
             // The middle dot of a transliterated name.
             ("议长诺罗敦.拉那烈、首相", "议长诺罗敦·拉那烈、首相"),
+            // A name cut at the line end, on either side of the dot.
+            ("布赫、铁木尔.\n达瓦买提、吴", "布赫、铁木尔·\n达瓦买提、吴"),
+            ("议长诺罗\n敦.拉那烈、首相", "议长诺罗\n敦·拉那烈、首相"),
+            // Not across a blank line (another paragraph).
+            ("布赫、铁木尔.\n\n达瓦买提", "布赫、铁木尔.\n\n达瓦买提"),
             ("作家谢尔盖:米哈尔科夫", "作家谢尔盖·米哈尔科夫"),
             ("领导人菲德尔'卡斯特罗", "领导人菲德尔·卡斯特罗"),
             // Not a name: ordinary characters on one side.
@@ -451,6 +629,9 @@ mod tests {
             ("他说。。。好吧", "他说。。。好吧"),
             ("“好。”，他说", "“好。”，他说"),
             ("如下：，", "如下："),
+            // Every mark that doubles the first goes in one go.
+            ("提效率：，、：，", "提效率："),
+            ("完成，，、任务", "完成，任务"),
             // A closing quote in a new paragraph's lost indent.
             (
                 "直接任命军官。\n”第十条人民解放军",
@@ -464,6 +645,19 @@ mod tests {
                 "规定的其他处分。\n， ”第三十五条对被",
                 "规定的其他处分。\n第三十五条对被",
             ),
+            // Before a number, after a closed quotation, at a column top.
+            ("早就开始了。\n”2000年12月", "早就开始了。\n2000年12月"),
+            (
+                "由中央军事委员会规定。”\n”二十、第三十条",
+                "由中央军事委员会规定。”\n二十、第三十条",
+            ),
+            (
+                "可以随调。\n\n”军官年满五十岁",
+                "可以随调。\n\n军官年满五十岁",
+            ),
+            // At a column top before a quotation it closes: an opening
+            // quote misread, kept.
+            ("他说：\n\n”我们一定会赢”。", "他说：\n\n”我们一定会赢”。"),
             // It closes a quotation the line above left open, or follows
             // no sentence end: kept.
             (

@@ -52,7 +52,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "lost-slash",
-        about: "Restores the slash between two temperatures written back to back (`6℃14℃` → `6℃／14℃`) where the document writes such ranges with a slash elsewhere; otherwise suggests it.",
+        about: "Restores the slash between two temperatures written back to back (`6℃14℃` → `6℃／14℃`), apart by a gap (`2℃ 6℃`) or with the slash and minus read as 一一 (`3℃一一8℃` → `3℃／－8℃`), where the document writes such ranges with a slash elsewhere and neither side is already paired; otherwise suggests it.",
     },
     RuleInfo {
         id: "minus",
@@ -159,25 +159,60 @@ fn dates(text: &str, at: usize, edits: &mut Vec<Edit>) {
 }
 
 /// Two temperatures back to back (`6℃14℃`), a weather item's low and high
-/// whose slash OCR lost: the slash is restored where the document writes
-/// such ranges with one elsewhere, else only suggested.
-fn lost_slashes(doc: &str, text: &str, at: usize, form: &'static str, edits: &mut Vec<Edit>) {
+/// whose slash OCR lost, or read as a gap (`2℃ 6℃`, a line end joined with
+/// a space) or, before a minus, as a second 一 (`3℃一一8℃`, the slash and
+/// the minus sign): the slash is restored where the document writes such
+/// ranges with one elsewhere, else only suggested. Not where either side
+/// already has its own pair (`7℃/17℃ 24℃/34℃`: two items whose place the
+/// OCR lost).
+fn lost_slashes(
+    doc: &str,
+    text: &str,
+    at: usize,
+    form: &'static str,
+    minus: &'static str,
+    edits: &mut Vec<Edit>,
+) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"[0-9]℃[-－]?[0-9]+(?:\.[0-9]+)?℃").expect("static regex is valid")
+        Regex::new(r"[0-9]℃( *)(一一|[-－])?[0-9]+(?:\.[0-9]+)?℃").expect("static regex is valid")
     });
     let mut evidence: Option<bool> = None;
-    for m in re.find_iter(text) {
-        // slice: '℃' follows one ASCII digit at the match start.
-        let cut = at + m.start() + 1 + '℃'.len_utf8();
+    for m in re.captures_iter(text) {
+        let (Some(whole), Some(gap)) = (m.get(0), m.get(1)) else {
+            continue;
+        };
+        // slice: match ends and the start of the number before are
+        // character boundaries of `text`.
+        let number_start = text[..whole.start()]
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
+        let paired = |c: Option<char>| c.is_some_and(|c| matches!(c, '/' | '／'));
+        if paired(text[..number_start].chars().next_back())
+            || paired(text[whole.end()..].chars().next())
+        {
+            continue;
+        }
         let has = *evidence.get_or_insert_with(|| doc.contains("℃/") || doc.contains("℃／"));
+        let (range, rep, why) = match m.get(2) {
+            Some(sign) if sign.as_str() == "一一" => (
+                gap.start()..sign.end(),
+                format!("{form}{minus}"),
+                "two temperatures with '一一' between them: the slash between low and high and the minus sign, misread",
+            ),
+            _ => (
+                gap.range(),
+                form.to_string(),
+                "two temperatures back to back: the slash between low and high was lost",
+            ),
+        };
         let e = Edit::fix(
-            cut..cut,
-            form,
+            at + range.start..at + range.end,
+            rep,
             ID,
             "lost-slash",
             0.7,
-            String::from("two temperatures back to back: the slash between low and high was lost"),
+            String::from(why),
         );
         edits.push(if has { e } else { e.suggest() });
     }
@@ -232,7 +267,8 @@ impl Pass for Units {
             dates(text, line.range.start, &mut edits);
             if text.contains('℃') {
                 let form = *slash_form.get_or_insert_with(|| pick_form(doc.text, "/", "／"));
-                lost_slashes(doc.text, text, line.range.start, form, &mut edits);
+                let sign = *minus.get_or_insert_with(|| minus_form(doc.text));
+                lost_slashes(doc.text, text, line.range.start, form, sign, &mut edits);
             }
             for m in temperature().captures_iter(text) {
                 let (Some(whole), Some(num), Some(unit)) = (m.get(0), m.get(2), m.get(3)) else {
@@ -382,6 +418,26 @@ mod tests {
                 "北京晴－9℃／0℃，湖南阴3℃／7℃，成都阴7℃／-1℃",
             ),
             ("型号3C7CX", "型号3C7CX"),
+            // The slash read as a gap, or with the minus as 一一.
+            (
+                "北京晴－9℃／0℃，上海多云2℃ 6℃",
+                "北京晴－9℃／0℃，上海多云2℃／6℃",
+            ),
+            (
+                "北京晴－9℃／0℃，哈尔滨晴一30\"C 一一23C",
+                "北京晴－9℃／0℃，哈尔滨晴－30℃／－23℃",
+            ),
+            (
+                "北京晴－9℃／0℃，温度3C一一8C",
+                "北京晴－9℃／0℃，温度3℃／－8℃",
+            ),
+            // Each side already a pair (two items), or no slash in the
+            // document: left alone (only suggested).
+            (
+                "北京晴－9℃／0℃，昆明7℃／17℃ 24℃／34℃",
+                "北京晴－9℃／0℃，昆明7℃／17℃ 24℃／34℃",
+            ),
+            ("上海多云2℃ 6℃", "上海多云2℃ 6℃"),
             ("2000年12月31目，", "2000年12月31日，"),
             ("数组a[i]月份", "数组a[i]月份"),
             // Garbage, not a sign: a three-digit "temperature", 一一.
