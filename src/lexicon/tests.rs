@@ -380,7 +380,7 @@ fn pair_tables_change_no_answer() {
     }
 }
 
-/// The trie that `warm_up` builds walks exactly like the map: every word of
+/// The double array that `warm_up` loads walks exactly like the map: every word of
 /// the map (a sample, the same one each run, and the longest words), found
 /// from its start with all its prefixes and frequencies, and followed by a
 /// character that ends the walk; a user's overlay word still wins.
