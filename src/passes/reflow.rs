@@ -731,31 +731,23 @@ fn article_after_lost_stop(sa: &str, sb: &str, m: &str) -> bool {
                 | '按'
         )
     };
-    let reference_goes_on = |c: char| {
-        !is_han(c)
-            || matches!(
-                c,
-                '规' | '的'
-                    | '所'
-                    | '之'
-                    | '中'
-                    | '和'
-                    | '第'
-                    | '至'
-                    | '及'
-                    | '或'
-                    | '有'
-                    | '修'
-                    | '改'
-            )
-    };
     // slice: `m` is a prefix of `sb`.
     article
         && last_char(sa).is_some_and(|c| is_han(c) && !leads_in(c))
         && sb[m.len()..]
             .chars()
             .next()
-            .is_some_and(|c| !reference_goes_on(c))
+            .is_some_and(|c| is_han(c) && !reference_goes_on(c))
+}
+
+/// Characters that go on a reference to an article or chapter inside a
+/// sentence (`第三十条规定`, `第十条所列`, `第三章的`), where a title would
+/// begin with its own words.
+fn reference_goes_on(c: char) -> bool {
+    matches!(
+        c,
+        '规' | '的' | '所' | '之' | '中' | '和' | '第' | '至' | '及' | '或' | '有' | '修' | '改'
+    )
 }
 
 /// Whether the last clause of `s` is a chapter title (`第三章军官的考核和
@@ -783,11 +775,7 @@ fn chapter_title(s: &str) -> Option<&str> {
     let m = re.find(s)?.as_str();
     // slice: `m` is a prefix of `s`.
     let next = s[m.len()..].chars().next()?;
-    let goes_on = matches!(
-        next,
-        '规' | '的' | '所' | '之' | '中' | '和' | '第' | '至' | '及' | '或' | '有' | '修' | '改'
-    );
-    (is_han(next) && !goes_on).then_some(m)
+    (is_han(next) && !reference_goes_on(next)).then_some(m)
 }
 
 /// Whether line `k` is a sub-heading as wide as the column: it fills the
