@@ -830,7 +830,7 @@ impl Lexicon {
 /// control character ends a walk too: no word of an array holds one, see
 /// [`dat::records`], so crawdad finds no edge for it.)
 #[derive(Clone)]
-pub(crate) struct Haystack<'a>(std::slice::Iter<'a, char>);
+struct Haystack<'a>(std::slice::Iter<'a, char>);
 
 impl Iterator for Haystack<'_> {
     type Item = char;

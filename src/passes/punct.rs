@@ -569,57 +569,52 @@ impl Punct {
         );
         let (lc, rc) = (u.ch(lci), u.ch(rci));
         // Marks are decided left to right: `中??` is Chinese for both.
-        let conf = match (lc, rc) {
-            (Some(_), _) if u.zh_at(lci) => 0.95,
+        let (confidence, reason) = match (lc, rc) {
+            (Some(_), _) if u.zh_at(lci) => (0.95, None),
             // `APP,扫码`, `100,其中`: a Chinese clause follows at once.
             (Some(a), Some(b)) if (is_alnumish(a) || a == ')') && is_zh(b) && ri == Some(i + 1) => {
-                0.85
+                (0.85, None)
             }
             // A line starting with the mark: printed Chinese never does (a
             // mark hangs at the end of the line before), so OCR read a speck
             // or a character there. The mark would belong to the Chinese
             // text after it, but it is only suggested.
-            (None, Some(b)) if is_zh(b) && u.skip_dots(li, true).is_none() => {
-                return Some(Action {
-                    end: i + 1,
-                    replacement: full.to_string(),
-                    rule,
-                    confidence: 0.45,
-                    reason: Reason::from(format!(
-                        "'{c}' starts a line before {}: a mark never starts a printed line, so it may be a speck or a misread character",
-                        shown(rc)
-                    )),
-                    eat_spaces: Some(true),
-                });
-            }
+            (None, Some(b)) if is_zh(b) && u.skip_dots(li, true).is_none() => (
+                0.45,
+                Some(format!(
+                    "'{c}' starts a line before {}: a mark never starts a printed line, so it may be a speck or a misread character",
+                    shown(rc)
+                )),
+            ),
             _ => return None,
         };
         // Tesseract sets the ':' and ';' it reads tight against the
         // character before; one after a gap is a speck as often as not (or a
         // misread character), so it is only suggested.
-        if matches!(c, ':' | ';') && u.raw_prev(i).is_some_and(is_space) {
-            return Some(Action {
-                end: i + 1,
-                replacement: full.to_string(),
-                rule,
-                confidence: 0.45,
-                reason: Reason::from(format!(
+        let (confidence, reason) = match reason {
+            None if matches!(c, ':' | ';') && u.raw_prev(i).is_some_and(is_space) => (
+                0.45,
+                format!(
                     "'{c}' after {} and a gap in Chinese text: a mark set apart from the text may be a speck",
                     shown(lc)
-                )),
-                eat_spaces: Some(true),
-            });
-        }
+                ),
+            ),
+            None => (
+                confidence,
+                format!(
+                    "'{c}' between {} and {} in Chinese text",
+                    shown(lc),
+                    shown(rc)
+                ),
+            ),
+            Some(why) => (confidence, why),
+        };
         Some(Action {
             end: i + 1,
             replacement: full.to_string(),
             rule,
-            confidence: conf,
-            reason: Reason::from(format!(
-                "'{c}' between {} and {} in Chinese text",
-                shown(lc),
-                shown(rc)
-            )),
+            confidence,
+            reason: Reason::from(reason),
             eat_spaces: Some(true),
         })
     }

@@ -307,8 +307,6 @@ fn unpunctuated(s: &str) -> bool {
     })
 }
 
-/// What goes between two joined lines: nothing between Chinese characters,
-/// one space between Latin words.
 /// The speck dots at the end of line `s` (`…品种 .`) or, with `start`, at
 /// its start (`. 利用…`): one or two '.' (spaces between allowed) touching
 /// a Han character across the spaces. Returns the byte length of the run
@@ -335,6 +333,8 @@ fn edge_dots(s: &str, start: bool) -> Option<(usize, char)> {
     }
 }
 
+/// What goes between two joined lines: nothing between Chinese characters,
+/// one space between Latin words.
 fn joiner(a: char, b: char) -> &'static str {
     if a.is_ascii_alphabetic() && b.is_ascii_alphabetic()
         || (a.is_ascii_punctuation() && a != '-' && b.is_ascii_alphanumeric())
@@ -343,6 +343,29 @@ fn joiner(a: char, b: char) -> &'static str {
     } else {
         ""
     }
+}
+
+/// Where printed lines `a` and `b` are joined, the edits removing the speck
+/// dots at the end of `a` and the start of `b` ([`edge_dots`]); returns the
+/// characters then meeting at the joint (`ends`, unless a dot went).
+fn join_edges(
+    text: &str,
+    a: &Printed,
+    b: &Printed,
+    ends: (char, char),
+    edits: &mut Vec<Edit>,
+) -> (char, char) {
+    let (mut ca, mut cb) = ends;
+    // slice: see the invariant on `Printed`.
+    if let Some((n, h)) = edge_dots(&text[a.range.clone()], false) {
+        ca = h;
+        edits.push(edge_dot(a.range.end - n..a.range.end, "end"));
+    }
+    if let Some((n, h)) = edge_dots(&text[b.range.clone()], true) {
+        cb = h;
+        edits.push(edge_dot(b.range.start..b.range.start + n, "start"));
+    }
+    (ca, cb)
 }
 
 /// The edit removing speck dots at `range`, at the line's `end` or `start`.
@@ -1413,16 +1436,7 @@ impl Pass for Reflow {
                         Decision::Join(rule, conf, why) => {
                             // A dot in the margin of a line that goes on
                             // (`…品种 .` / `利用…`, `…官` / `.兵…`) is a speck.
-                            let (sa, sb) = (&text[a.range.clone()], &text[b.range.clone()]);
-                            let (mut ca, mut cb) = (ca, cb);
-                            if let Some((n, h)) = edge_dots(sa, false) {
-                                ca = h;
-                                edits.push(edge_dot(a.range.end - n..a.range.end, "end"));
-                            }
-                            if let Some((n, h)) = edge_dots(sb, true) {
-                                cb = h;
-                                edits.push(edge_dot(b.range.start..b.range.start + n, "start"));
-                            }
+                            let (ca, cb) = join_edges(text, a, b, (ca, cb), &mut edits);
                             let rep = joiner(ca, cb);
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                         }
@@ -1479,19 +1493,12 @@ impl Pass for Reflow {
                 ) else {
                     continue;
                 };
-                let (mut ca, mut cb) = (ca, cb);
-                if rule != "maybe-split" {
-                    // Speck dots at the column edge, as inside a column.
-                    let (sa, sb) = (&text[a.range.clone()], &text[b.range.clone()]);
-                    if let Some((n, h)) = edge_dots(sa, false) {
-                        ca = h;
-                        between.push(edge_dot(a.range.end - n..a.range.end, "end"));
-                    }
-                    if let Some((n, h)) = edge_dots(sb, true) {
-                        cb = h;
-                        between.push(edge_dot(b.range.start..b.range.start + n, "start"));
-                    }
-                }
+                // Speck dots at the column edge, as inside a column.
+                let (ca, cb) = if rule == "maybe-split" {
+                    (ca, cb)
+                } else {
+                    join_edges(text, a, b, (ca, cb), &mut between)
+                };
                 let e = Edit::fix(gap, joiner(ca, cb), ID, rule, conf, why);
                 if rule == "maybe-split" {
                     between.push(e.suggest());

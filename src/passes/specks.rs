@@ -468,30 +468,6 @@ impl Pass for Specks {
                 inline_split_words(&self.lexicon, text, line.range.start, &mut edits);
             }
             let body = text.trim_end_matches(is_gap);
-            // A comma tight at the line end before a 的 that starts the next
-            // line (`历史上最好，` / `的时期`): the particle never opens a
-            // clause (的确, indeed, does), so the comma is a speck.
-            if let (Some(mark @ ('，' | ',' | '、')), Some(next)) =
-                (body.chars().next_back(), below)
-            {
-                let kept = &body[..body.len() - mark.len_utf8()];
-                let de = next.starts_with('的') && !next.starts_with("的确");
-                let text_end = kept
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| is_han(c) || matches!(c, '”' | '’' | '）'));
-                if de && text_end {
-                    edits.push(Edit::fix(
-                        line.range.start + kept.len()..line.range.start + body.len(),
-                        "",
-                        ID,
-                        "split-word",
-                        0.75,
-                        format!("'{mark}' at the line end before the particle 的 that starts the next line: 的 never opens a clause, so it is a speck"),
-                    ));
-                    continue;
-                }
-            }
             let Some(mark) = body
                 .chars()
                 .next_back()
@@ -500,58 +476,72 @@ impl Pass for Specks {
                 continue;
             };
             let before_mark = &body[..body.len() - mark.len_utf8()];
-            let kept = before_mark.trim_end_matches(is_gap);
-            if mark == '、' {
-                // An enumeration comma apart from a Han character at the
-                // line end: a speck too (after a bracket it may be printed:
-                // `（正旅职） 、`).
-                if kept.len() < before_mark.len() && kept.chars().next_back().is_some_and(is_han) {
-                    let start = line.range.start + kept.len();
-                    edits.push(Edit::fix(
-                        start..line.range.start + body.len(),
-                        "",
-                        ID,
-                        "margin-comma",
-                        0.8,
-                        format!(
-                            "'{mark}' apart from the text at the line end: a speck in the margin"
-                        ),
-                    ));
-                }
+            // Removes what follows `kept` on the line: the mark and the gaps
+            // around it.
+            let mut cut = |kept: &str, rule: &'static str, confidence: f32, reason: String| {
+                edits.push(Edit::fix(
+                    line.range.start + kept.len()..line.range.start + body.len(),
+                    "",
+                    ID,
+                    rule,
+                    confidence,
+                    reason,
+                ));
+            };
+            // A comma tight at the line end before a 的 that starts the next
+            // line (`历史上最好，` / `的时期`): the particle never opens a
+            // clause (的确, indeed, does), so the comma is a speck.
+            let de = below.is_some_and(|t| t.starts_with('的') && !t.starts_with("的确"));
+            let text_end = before_mark
+                .chars()
+                .next_back()
+                .is_some_and(|c| is_han(c) || matches!(c, '”' | '’' | '）'));
+            if de && text_end {
+                cut(
+                    before_mark,
+                    "split-word",
+                    0.75,
+                    format!("'{mark}' at the line end before the particle 的 that starts the next line: 的 never opens a clause, so it is a speck"),
+                );
                 continue;
             }
+            let kept = before_mark.trim_end_matches(is_gap);
+            let last = kept.chars().next_back();
             if kept.len() == before_mark.len() {
                 // Tight against the text: a printed comma, unless it cuts
-                // a word that the next line finishes.
-                let next = adjacent_text(doc, n + 1, n);
-                if let Some(word) = next.and_then(|t| word_across(&self.lexicon, kept, t)) {
-                    let start = line.range.start + kept.len();
-                    edits.push(Edit::fix(
-                        start..line.range.start + body.len(),
-                        "",
-                        ID,
+                // a word that the next line finishes (an enumeration comma
+                // never does).
+                let word = below
+                    .filter(|_| mark != '、')
+                    .and_then(|t| word_across(&self.lexicon, kept, t));
+                if let Some(word) = word {
+                    cut(
+                        kept,
                         "split-word",
                         0.75,
                         format!(
                             "'{mark}' at the line end parts the word {word}, whose halves stand alone on either side: a speck, not a clause mark"
                         ),
-                    ));
+                    );
                 }
                 continue;
             }
-            // Apart from Chinese text, or alone on the line.
-            if !kept.chars().next_back().is_none_or(is_cjk) {
-                continue;
+            // Apart from the text: a comma after Chinese text or alone on
+            // the line; an enumeration comma only after a Han character
+            // (after a bracket it may be printed: `（正旅职） 、`).
+            let margin = if mark == '、' {
+                last.is_some_and(is_han)
+            } else {
+                last.is_none_or(is_cjk)
+            };
+            if margin {
+                cut(
+                    kept,
+                    "margin-comma",
+                    0.8,
+                    format!("'{mark}' apart from the text at the line end: a speck in the margin"),
+                );
             }
-            let start = line.range.start + kept.len();
-            edits.push(Edit::fix(
-                start..line.range.start + body.len(),
-                "",
-                ID,
-                "margin-comma",
-                0.8,
-                format!("'{mark}' apart from the text at the line end: a speck in the margin"),
-            ));
         }
         edits
     }
