@@ -1045,7 +1045,12 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
         && last_char(sa).is_some_and(|ch| !ends_open(ch))
         && c.indented_loose(b, lines.get(i + 2));
     let indent_after = c.indented(b) || loose;
-    if room >= 1.5 + slack(sa, sb) && indent_after && !b_last {
+    // A line ending in a function word (`…茶话会上的` / `讲话`) goes on.
+    if room >= 1.5 + slack(sa, sb)
+        && indent_after
+        && !b_last
+        && last_char(sa).is_some_and(|ch| !ends_open(ch))
+    {
         return Decision::Break(
             "paragraph-end",
             0.7,
@@ -1681,6 +1686,29 @@ mod tests {
             "家都说全国人民代表大会常\n务委员会第十九次会议\n决定，村里建起了一座新图\n",
         ));
         assert!(out.contains("代表大会常务委员会"), "{out}");
+    }
+
+    #[test]
+    fn short_line_ending_in_a_function_word_goes_on() {
+        // Both lines are two characters short: the first lost its final
+        // mark before a lost indent, a paragraph break.
+        let out = fix(&column(
+            "家都说这是一次读书会
+村里建起了一座新的图
+",
+        ));
+        assert!(
+            out.contains("读书会。\n\n村里") || out.contains("读书会\n\n村里"),
+            "{out}"
+        );
+        // Trap: a line ending in 的 (a title split over two lines,
+        // `在新年茶话会上的` / `讲话`) never ends a paragraph on width alone.
+        let out = fix(&column(
+            "家都说这是一次难忘的
+村里建起了一座新的图
+",
+        ));
+        assert!(out.contains("难忘的村里建起了"), "{out}");
     }
 
     #[test]
