@@ -92,6 +92,31 @@ pub fn leaves_quote_open(s: &str) -> bool {
         .is_some_and(|o| s.rfind('”').is_none_or(|e| e < o))
 }
 
+/// Function words that end a clause only in the middle of a sentence: a
+/// line ending in one continues.
+pub fn ends_open(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '和'
+            | '与'
+            | '及'
+            | '或'
+            | '在'
+            | '对'
+            | '把'
+            | '被'
+            | '从'
+            | '向'
+            | '为'
+            | '是'
+            | '了'
+            | '着'
+            | '将'
+            | '而'
+            | '并'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

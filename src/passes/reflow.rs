@@ -35,7 +35,7 @@
 use super::{ends_on_word, word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_ws;
 use crate::chars::{
-    em_width, is_alnum, is_cjk, is_closing, is_han, is_sentence_end, leaves_quote_open,
+    em_width, ends_open, is_alnum, is_cjk, is_closing, is_han, is_sentence_end, leaves_quote_open,
 };
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
@@ -628,31 +628,6 @@ fn plain_prose(s: &str) -> bool {
                 '（' | '）' | '(' | ')' | '《' | '》' | '“' | '”' | '"' | '#' | '·'
             )
     })
-}
-
-/// Function words that end a clause only in the middle of a sentence: a
-/// line ending in one continues.
-fn ends_open(c: char) -> bool {
-    matches!(
-        c,
-        '的' | '和'
-            | '与'
-            | '及'
-            | '或'
-            | '在'
-            | '对'
-            | '把'
-            | '被'
-            | '从'
-            | '向'
-            | '为'
-            | '是'
-            | '了'
-            | '着'
-            | '将'
-            | '而'
-            | '并'
-    )
 }
 
 /// Marks that never start a line in Chinese typesetting: a line starting

@@ -27,7 +27,7 @@
 
 use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_gap;
-use crate::chars::{is_cjk, is_han, is_transliteration, leaves_quote_open};
+use crate::chars::{ends_open, is_cjk, is_han, is_transliteration, leaves_quote_open};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::lexicon::Lexicon;
@@ -238,6 +238,41 @@ fn adjacent_text<'a>(doc: &'a Document, k: usize, n: usize) -> Option<&'a str> {
         .then(|| &doc.text[other.range.clone()])
 }
 
+/// A headline line: four or more Han characters and no punctuation or
+/// quotation mark at all (`越南国家主席陈德良 推进国家的工业化`), not ending in
+/// a function word that leads on (`他们提出的口号是`).
+fn heading(s: &str) -> bool {
+    s.chars().filter(|&c| is_han(c)).take(4).count() >= 4
+        && s.trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| !ends_open(c))
+        && !s.chars().any(|c| {
+            matches!(
+                c,
+                '，' | '。'
+                    | '、'
+                    | '；'
+                    | '：'
+                    | '！'
+                    | '？'
+                    | '“'
+                    | '”'
+                    | '"'
+                    | ','
+                    | '.'
+                    | ';'
+                    | ':'
+                    | '!'
+                    | '?'
+                    | '（'
+                    | '）'
+                    | '('
+                    | ')'
+            )
+        })
+}
+
 /// A closing quote `”` that starts a line after a line ending a sentence
 /// with no quotation open (`…直接任命军官。` / `”第十条人民解放军…`): Chinese
 /// typesetting never starts a line with a closing mark (it hangs at the end
@@ -246,7 +281,15 @@ fn adjacent_text<'a>(doc: &'a Document, k: usize, n: usize) -> Option<&'a str> {
 /// with a Han character or a digit (`”2000年12月`). `above` is `None` at
 /// the top of a block (a column): there the quote must also not be an
 /// opening one misread, so no closing quote may follow in its sentence.
-fn indent_quote(above: Option<&str>, text: &str, at: usize, edits: &mut Vec<Edit>) {
+/// After a headline line (see [`heading`]) the quote goes too when the
+/// lines above leave no quotation open (`quote_open`).
+fn indent_quote(
+    above: Option<&str>,
+    quote_open: bool,
+    text: &str,
+    at: usize,
+    edits: &mut Vec<Edit>,
+) {
     // Specks may come before it too (`， ”第三十五条`).
     let lead = text.len()
         - text
@@ -273,7 +316,8 @@ fn indent_quote(above: Option<&str>, text: &str, at: usize, edits: &mut Vec<Edit
             let end =
                 above.trim_end_matches(|c: char| is_gap(c) || matches!(c, '、' | '，' | ',' | '.'));
             let stop = end.trim_end_matches(['”', '）']);
-            stop.ends_with(['。', '！', '？']) && !leaves_quote_open(end)
+            (stop.ends_with(['。', '！', '？']) && !leaves_quote_open(end))
+                || (heading(above) && !quote_open)
         }
         None => {
             let sentence = body.split(['。', '！', '？']).next().unwrap_or(body);
@@ -291,6 +335,26 @@ fn indent_quote(above: Option<&str>, text: &str, at: usize, edits: &mut Vec<Edit
             String::from("'”' starts the line after a sentence end with no quotation open: a closing mark never starts a line, so it is a speck in the lost indent"),
         ));
     }
+}
+
+/// Whether the text lines among the six above line `n` leave a quotation
+/// open (a `”` starting line `n` may then close it).
+fn recent_quote_open(doc: &Document, n: usize) -> bool {
+    let mut depth = 0i32;
+    for line in &doc.lines[n.saturating_sub(6)..n] {
+        if line.kind != LineKind::Text {
+            continue;
+        }
+        // slice: a line range of `doc` (see `Document`).
+        for c in doc.text[line.range.clone()].chars() {
+            match c {
+                '“' => depth = 1,
+                '”' => depth = 0,
+                _ => {}
+            }
+        }
+    }
+    depth > 0
 }
 
 /// A comma or enumeration comma that starts a line of Chinese text below
@@ -450,14 +514,15 @@ impl Pass for Specks {
             prev_end = text.chars().next_back().map(|c| (line.range.end, c));
             let above = n.checked_sub(1).and_then(|k| adjacent_text(doc, k, n));
             if let Some(above) = above {
-                indent_quote(Some(above), text, line.range.start, &mut edits);
+                let open = text.contains('”') && recent_quote_open(doc, n);
+                indent_quote(Some(above), open, text, line.range.start, &mut edits);
                 leading_comma(above, text, line.range.start, &mut edits);
             } else if n
                 .checked_sub(1)
                 .is_none_or(|k| doc.lines[k].kind == LineKind::Blank)
             {
                 // The top of a block: a column's first line.
-                indent_quote(None, text, line.range.start, &mut edits);
+                indent_quote(None, false, text, line.range.start, &mut edits);
             }
             hyphens(text, line.range.start, prev, &mut edits);
             let below = adjacent_text(doc, n + 1, n);
@@ -644,6 +709,21 @@ mod tests {
             (
                 "可以随调。\n\n”军官年满五十岁",
                 "可以随调。\n\n军官年满五十岁",
+            ),
+            // After a headline line, with no quotation open above.
+            (
+                "菲律宾副总统迎接挑战发展经济\n”菲律宾人民有能力",
+                "菲律宾副总统迎接挑战发展经济\n菲律宾人民有能力",
+            ),
+            // Traps: a quotation opened lines above may close here; a line
+            // ending in a function word leads on.
+            (
+                "他说：“我们要迎接挑战，\n发展经济\n”大家都笑了",
+                "他说：“我们要迎接挑战，\n发展经济\n”大家都笑了",
+            ),
+            (
+                "他们面对的是发展的\n”瓶颈问题",
+                "他们面对的是发展的\n”瓶颈问题",
             ),
             // At a column top before a quotation it closes: an opening
             // quote misread, kept.
