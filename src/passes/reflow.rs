@@ -931,7 +931,8 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
         }
         if ends_sentence(sa)
             || matches!(last_char(sa), Some('；' | '：' | '）' | ';' | ':' | ')'))
-            || room >= 1.5 + slack(sa, sb)
+            // `…增加一条，作为` / `第三十九条`: a reference, not an item.
+            || (room >= 1.5 + slack(sa, sb) && last_char(sa).is_some_and(|ch| !ends_open(ch)))
         {
             return Decision::Break(
                 "paragraph-end",
@@ -1755,6 +1756,12 @@ mod tests {
             "家都说未作规定的适用本法\n第三十条规定的程序办理，\n村里建起了一座新的图\n",
         ));
         assert!(out.contains("适用本法第三十条规定"), "{out}");
+        // Trap: a short line ending in a function word before the article
+        // it names (an amendment: `增加一条，作为` / `第三十九条：`).
+        let out = fix(&column(
+            "家都说增加一条，作为\n第三十九条：军官住房实\n行公寓住房。村里建起了一\n座新的图\n",
+        ));
+        assert!(out.contains("作为第三十九条："), "{out}");
     }
 
     #[test]
