@@ -117,6 +117,30 @@ pub fn ends_open(c: char) -> bool {
     )
 }
 
+/// A line with no sentence punctuation or quotation mark at all: a title
+/// or sub-heading.
+pub fn unpunctuated(s: &str) -> bool {
+    !s.chars().any(|c| {
+        matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '！'
+                | '？'
+                | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '“'
+                | '”'
+                | '"'
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

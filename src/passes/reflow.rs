@@ -36,6 +36,7 @@ use super::{ends_on_word, word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_ws;
 use crate::chars::{
     em_width, ends_open, is_alnum, is_cjk, is_closing, is_han, is_sentence_end, leaves_quote_open,
+    unpunctuated,
 };
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
@@ -280,29 +281,6 @@ fn no_sentence_punct(s: &str) -> bool {
         matches!(
             c,
             '，' | '。' | '、' | '；' | '：' | '！' | '？' | ',' | ';' | ':' | '!' | '?'
-        )
-    })
-}
-
-/// A line with no sentence punctuation at all: a title or sub-heading.
-fn unpunctuated(s: &str) -> bool {
-    !s.chars().any(|c| {
-        matches!(
-            c,
-            '，' | '。'
-                | '、'
-                | '；'
-                | '：'
-                | '！'
-                | '？'
-                | ','
-                | ';'
-                | ':'
-                | '!'
-                | '?'
-                | '“'
-                | '”'
-                | '"'
         )
     })
 }

@@ -27,7 +27,9 @@
 
 use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_gap;
-use crate::chars::{ends_open, is_cjk, is_han, is_transliteration, leaves_quote_open};
+use crate::chars::{
+    ends_open, is_cjk, is_han, is_transliteration, leaves_quote_open, unpunctuated,
+};
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
 use crate::lexicon::Lexicon;
@@ -247,30 +249,8 @@ fn heading(s: &str) -> bool {
             .chars()
             .next_back()
             .is_some_and(|c| !ends_open(c))
-        && !s.chars().any(|c| {
-            matches!(
-                c,
-                '，' | '。'
-                    | '、'
-                    | '；'
-                    | '：'
-                    | '！'
-                    | '？'
-                    | '“'
-                    | '”'
-                    | '"'
-                    | ','
-                    | '.'
-                    | ';'
-                    | ':'
-                    | '!'
-                    | '?'
-                    | '（'
-                    | '）'
-                    | '('
-                    | ')'
-            )
-        })
+        && unpunctuated(s)
+        && !s.contains(['.', '（', '）', '(', ')'])
 }
 
 /// A closing quote `”` that starts a line after a line ending a sentence
@@ -340,21 +320,15 @@ fn indent_quote(
 /// Whether the text lines among the six above line `n` leave a quotation
 /// open (a `”` starting line `n` may then close it).
 fn recent_quote_open(doc: &Document, n: usize) -> bool {
-    let mut depth = 0i32;
-    for line in &doc.lines[n.saturating_sub(6)..n] {
-        if line.kind != LineKind::Text {
-            continue;
-        }
+    // The nearest text line with a quotation mark decides.
+    doc.lines[n.saturating_sub(6)..n]
+        .iter()
+        .rev()
+        .filter(|l| l.kind == LineKind::Text)
         // slice: a line range of `doc` (see `Document`).
-        for c in doc.text[line.range.clone()].chars() {
-            match c {
-                '“' => depth = 1,
-                '”' => depth = 0,
-                _ => {}
-            }
-        }
-    }
-    depth > 0
+        .map(|l| &doc.text[l.range.clone()])
+        .find(|t| t.contains(['“', '”']))
+        .is_some_and(leaves_quote_open)
 }
 
 /// A comma or enumeration comma that starts a line of Chinese text below
