@@ -485,7 +485,8 @@ impl Lexicon {
             None => true,
             Some(p) => {
                 let k = pair_key(a, b);
-                p.inner.may_hold(k) || self.overlay_pairs.contains(&k)
+                p.inner.may_hold(k)
+                    || (!self.overlay_pairs.is_empty() && self.overlay_pairs.contains(&k))
             }
         }
     }

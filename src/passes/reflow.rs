@@ -495,6 +495,24 @@ impl Reflow {
 }
 
 /// The decisions about one joint.
+/// A width in characters as a reason shows it: what `{:.0}` prints (to
+/// the nearest whole number, ties to even), without the general float
+/// formatter, which cost more than the decision it explains when a page
+/// has thousands of line ends.
+struct Whole(f32);
+
+impl std::fmt::Display for Whole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = self.0.round_ties_even();
+        if r == 0.0 && self.0.is_sign_negative() {
+            f.write_str("-0")
+        } else {
+            // The cast saturates; widths are small.
+            write!(f, "{}", r as i64)
+        }
+    }
+}
+
 struct Ctx<'a> {
     text: &'a str,
     w: f32,
@@ -625,9 +643,26 @@ fn starts_continuation(s: &str) -> Option<char> {
     (full || ascii).then_some(c)
 }
 
+/// The Chinese numerals of an enumerated item's marker.
+fn is_cn_digit(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百'
+    )
+}
+
 /// The marker of an enumerated item at the start of a line: `（四）`,
 /// `二十五、`, `3、`, `●`, `第三十一条`.
 fn enumeration(s: &str) -> Option<&str> {
+    // Every marker starts with one of these: most lines are turned away
+    // before the regex runs.
+    let first = s.chars().next()?;
+    if !(first.is_ascii_digit()
+        || is_cn_digit(first)
+        || matches!(first, '（' | '(' | '●' | '■' | '◆' | '★' | '▲' | '第'))
+    {
+        return None;
+    }
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(r"^(?:[（(][一二三四五六七八九十百0-9]{1,4}[）)]|[一二三四五六七八九十百]{1,4}、|[0-9]{1,3}、|[●■◆★▲]|第[一二三四五六七八九十百零0-9]{1,6}条)")
@@ -642,6 +677,9 @@ fn enumeration(s: &str) -> Option<&str> {
 /// others could follow a line break inside a sentence (`据` / `本报记者了解`),
 /// so they need a short line before them.
 fn news_lead(s: &str) -> Option<(&str, bool)> {
+    if !s.starts_with(['本', '据', '新', '中', '（', '(']) {
+        return None;
+    }
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
@@ -735,7 +773,7 @@ fn ends_in_chapter_title(s: &str) -> bool {
             .expect("static regex is valid")
     });
     let tail = s.rsplit(['。', '；', '：', '，']).next().unwrap_or(s);
-    re.is_match(tail)
+    tail.contains('第') && re.is_match(tail)
 }
 
 /// The marker of a chapter title starting `s` (`第三章军官的考核和职务任免`,
@@ -743,6 +781,9 @@ fn ends_in_chapter_title(s: &str) -> bool {
 /// not one that goes on a reference inside a sentence (`第三章规定的`,
 /// `第二章的`).
 fn chapter_title(s: &str) -> Option<&str> {
+    if !s.starts_with('第') {
+        return None;
+    }
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(r"^第[一二三四五六七八九十百零0-9]{1,6}[章编]")
@@ -947,8 +988,9 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 "paragraph-end",
                 0.9,
                 format!(
-                    "line ends a sentence {room:.0} characters short of the column width {:.0}",
-                    c.w
+                    "line ends a sentence {} characters short of the column width {}",
+                    Whole(room),
+                    Whole(c.w)
                 ),
             );
         }
@@ -957,8 +999,8 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 "paragraph-end",
                 0.85,
                 format!(
-                    "next line is two characters short of the column width {:.0}: a lost indent",
-                    c.w
+                    "next line is two characters short of the column width {}: a lost indent",
+                    Whole(c.w)
                 ),
             );
         }
@@ -1033,7 +1075,7 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
         "join-line",
         conf,
         if c.full(a) {
-            format!("line fills the column width {:.0}", c.w)
+            format!("line fills the column width {}", Whole(c.w))
         } else {
             "line does not end a sentence".into()
         },
@@ -1091,8 +1133,8 @@ fn dropped_final_mark(c: &Ctx, lines: &[Printed], i: usize) -> Option<Decision> 
             "paragraph-end",
             0.7,
             format!(
-                "line fills the column {:.0} and the next is two characters short between full lines: a lost indent after a dropped final mark",
-                c.w
+                "line fills the column {} and the next is two characters short between full lines: a lost indent after a dropped final mark",
+                Whole(c.w)
             ),
         )
     })
@@ -1475,6 +1517,16 @@ impl Pass for Reflow {
 
 #[cfg(test)]
 mod tests {
+    /// `Whole` prints what `{:.0}` prints, ties and negative zero included.
+    #[test]
+    fn whole_widths_print_as_the_float_formatter_would() {
+        for k in -400i32..4000 {
+            for x in [k as f32 / 8.0, k as f32 / 10.0, k as f32 / 3.0] {
+                assert_eq!(super::Whole(x).to_string(), format!("{x:.0}"), "{x}");
+            }
+        }
+    }
+
     /// Bylines are told by title words, whatever spaces or emphasis stand
     /// inside them; punctuation or more than 30 Han characters rule one out.
     #[test]
