@@ -138,14 +138,20 @@ const WIDE_GAP: usize = 3;
 /// there. Commas and dots are left to the rules for them.
 fn tail_speck(text: &str, at: usize, edits: &mut Vec<Edit>) {
     let body = text.trim_end_matches(is_gap);
-    let tail_start = body.rfind(is_gap).map_or(0, |i| i + 1);
-    // slice: after a one-byte space, or 0: character boundaries.
+    // A gap may be the three-byte ideographic space of an indent.
+    let tail_start = body
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_gap(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    // slice: just after a gap character, or 0: character boundaries; `kept`
+    // is a prefix of `before`.
     let tail = &body[tail_start..];
     let before = &body[..tail_start];
     let kept = before.trim_end_matches(is_gap);
     let n = tail.chars().count();
     if !(1..=2).contains(&n)
-        || before.len() - kept.len() < WIDE_GAP
+        || before[kept.len()..].chars().count() < WIDE_GAP
         || tail.chars().any(|c| {
             matches!(c, '，' | ',' | '、' | '.' | '。' | '·' | '…') || crate::chars::is_closing(c)
         })
@@ -628,6 +634,11 @@ mod tests {
             // Specks read as characters after a sentence end and a wide gap.
             ("工资照发。      人\n第三十八条", "工资照发。\n第三十八条"),
             ("音乐会。     2\n下一行", "音乐会。\n下一行"),
+            // Ideographic spaces: an indent is no gap before a speck, and
+            // three of them make a wide gap.
+            ("　　今天天气很好。\n下一行", "　　今天天气很好。\n下一行"),
+            ("今天　天气很好。\n下一行", "今天　天气很好。\n下一行"),
+            ("工资照发。　　　人\n下一行", "工资照发。\n下一行"),
             ("作出贡献。”   es\n下一行", "作出贡献。”\n下一行"),
             // A narrow gap, a closing mark, Latin text, no sentence end: kept.
             ("完成了。 他说\n下一行", "完成了。 他说\n下一行"),
