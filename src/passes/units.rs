@@ -31,6 +31,10 @@ const RULES: &[RuleInfo] = &[
         about: "Writes the degree-Celsius sign ℃ for `C`, `°C`, `°℃`, `C°` or a degree sign misread as a quote or asterisk (`9\"C`, `4*C`) directly after a number in Chinese text.",
     },
     RuleInfo {
+        id: "degree-digit",
+        about: "Writes ℃ for a digit and `C` that end a three-digit number in a weather line (`北京晴172C` → `北京晴17℃`), where another temperature of at most two digits stands in the same line: no weather temperature has three digits, and OCR reads the degree circle as 2, 5 or 8.",
+    },
+    RuleInfo {
         id: "slash",
         about: "Writes a slash for the `A` OCR read between a temperature and the next number (`5℃A6℃` → `5℃／6℃`), in the document's own slash form.",
     },
@@ -73,6 +77,18 @@ fn temperature() -> &'static Regex {
         Regex::new(r#"(一)?([0-9]+(?:\.[0-9]+)?)(°℃|℃°|°C|C°|["*“”]C|C|℃)(A)?"#)
             .expect("static regex is valid")
     })
+}
+
+/// A line of a weather report: a weather word (晴, 阴, 雨, 雪, 云) and a
+/// temperature of one or two digits, so that a three-digit one beside it
+/// is a misreading, not a furnace or a boiling point.
+fn weather_line(text: &str) -> bool {
+    text.contains(['晴', '阴', '雨', '雪', '云'])
+        && temperature().captures_iter(text).any(|m| {
+            m.get(2)
+                .and_then(|n| n.as_str().split('.').next())
+                .is_some_and(|int| int.len() <= 2)
+        })
 }
 
 /// The minus form the document already uses before digits: ASCII `-` if
@@ -270,6 +286,7 @@ impl Pass for Units {
                 let sign = *minus.get_or_insert_with(|| minus_form(doc.text));
                 lost_slashes(doc.text, text, line.range.start, form, sign, &mut edits);
             }
+            let weather = weather_line(text);
             for m in temperature().captures_iter(text) {
                 let (Some(whole), Some(num), Some(unit)) = (m.get(0), m.get(2), m.get(3)) else {
                     continue;
@@ -303,6 +320,12 @@ impl Pass for Units {
                     continue;
                 }
                 let at = line.range.start;
+                // `172C` in a weather line: 17℃ with its degree circle read
+                // as a digit (the bare `C` is what is left of the sign).
+                let degree_digit = weather
+                    && unit.as_str() == "C"
+                    && num.as_str().len() == 3
+                    && num.as_str().bytes().all(|b| b.is_ascii_digit());
                 // The weather word right before a temperature: 晴 misread.
                 // (Not where it ends a word: 眼睛, 点睛, 敬畏, 无畏.)
                 let start = whole.start() - before.map_or(0, char::len_utf8);
@@ -324,7 +347,8 @@ impl Pass for Units {
                     // 一 between two digits is a range dash (`4一6`), not a
                     // sign; after another 一 it is garbage or a numeral; and
                     // no temperature on Earth is below -99℃.
-                    let int_digits = num.as_str().split('.').next().map_or(0, str::len);
+                    let int_digits = num.as_str().split('.').next().map_or(0, str::len)
+                        - usize::from(degree_digit);
                     if !before.is_some_and(|c| c.is_ascii_digit() || c == '一') && int_digits <= 2
                     {
                         let form = *minus.get_or_insert_with(|| minus_form(doc.text));
@@ -356,7 +380,22 @@ impl Pass for Units {
                         ),
                     ));
                 }
-                if unit.as_str() != "℃" {
+                if degree_digit {
+                    // slice: `num` is three ASCII digits, so its last byte is
+                    // a character.
+                    let digit = &num.as_str()[2..];
+                    edits.push(Edit::fix(
+                        at + num.end() - 1..at + unit.end(),
+                        "℃",
+                        ID,
+                        "degree-digit",
+                        0.8,
+                        format!(
+                            "'{digit}C' ends the number {} in a weather line: no weather temperature has three digits, so '{digit}' is the degree circle of ℃, misread",
+                            num.as_str()
+                        ),
+                    ));
+                } else if unit.as_str() != "℃" {
                     edits.push(Edit::fix(
                         at + unit.start()..at + unit.end(),
                         "℃",
@@ -418,6 +457,16 @@ mod tests {
                 "北京晴－9℃／0℃，湖南阴3℃／7℃，成都阴7℃／-1℃",
             ),
             ("型号3C7CX", "型号3C7CX"),
+            // The degree circle read as a digit in a weather table.
+            ("呼和浩特晴一172C 一5℃", "呼和浩特晴－17℃ －5℃"),
+            ("重庆小雨7C107C，南宁阴15℃", "重庆小雨7℃10℃，南宁阴15℃"),
+            (
+                "北京晴－9℃／0℃，重庆小雨7C107C",
+                "北京晴－9℃／0℃，重庆小雨7℃／10℃",
+            ),
+            // Not in a weather line, or no other temperature beside it.
+            ("炉温升到105C后保持", "炉温升到105℃后保持"),
+            ("晴天里水温达到105C", "晴天里水温达到105℃"),
             // The slash read as a gap, or with the minus as 一一.
             (
                 "北京晴－9℃／0℃，上海多云2℃ 6℃",
