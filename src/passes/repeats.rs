@@ -89,7 +89,8 @@ use crate::document::{Block, Document, LineKind};
 use crate::edit::{Edit, EditKind};
 use crate::rules::Rules;
 use anyhow::Result;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub const ID: &str = "repeats";
@@ -880,7 +881,7 @@ fn has_markers(s: &str) -> bool {
 /// mid-phrase (13–23% of the dev corpus's OCR lines end with punctuation);
 /// verse of equal line lengths (`床前明月光，`) ends nearly every line with it.
 fn column_width<S: AsRef<str>>(lines: &[S]) -> Option<f32> {
-    let mut counts: HashMap<i64, usize> = HashMap::new();
+    let mut counts: FxHashMap<i64, usize> = FxHashMap::default();
     for l in lines {
         let w = str_width(l.as_ref());
         if w >= 8.0 {
@@ -1489,7 +1490,7 @@ impl Repeats {
         // Paragraphs repeated further down: suggestions only. A copy right
         // after the previous one belongs to a group handled above.
         let t = &self.thresholds;
-        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut seen: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
         for (bi, p) in paras.iter().enumerate() {
             let Some(p) = p else { continue };
             // Prose only: bylines, titles and captions recur on a page by
