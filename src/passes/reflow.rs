@@ -495,6 +495,38 @@ impl Reflow {
 }
 
 /// The decisions about one joint.
+/// The indent a paragraph break keeps from the gap it replaces: the
+/// ideographic spaces (U+3000) that start the next line, a typesetter's
+/// indent the document marks its paragraphs with. Other leading spaces are
+/// OCR noise and go.
+fn kept_indent(gap: &str) -> &str {
+    let lead = gap.rsplit('\n').next().unwrap_or("");
+    if lead.chars().all(|c| c == '\u{3000}') {
+        lead
+    } else {
+        ""
+    }
+}
+
+/// Whether a line-start indent of ideographic spaces marks paragraphs in
+/// these lines: at most half of them start with one (a block indented
+/// line by line, verse or a centred notice, is not told apart that way).
+/// The first line's indent stands before its range, like every other
+/// line's.
+fn indents_mark_paragraphs(text: &str, lines: &[Printed]) -> bool {
+    // slice: ranges of `text` (see `Printed`), each at or after the end of
+    // the one before; `before` is the text up to a line's start.
+    let indented = lines
+        .iter()
+        .filter(|l| {
+            let before = &text[..l.range.start];
+            let lead = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+            !lead.is_empty() && lead.chars().all(|c| c == '\u{3000}')
+        })
+        .count();
+    indented * 2 <= lines.len()
+}
+
 /// A width in characters as a reason shows it: what `{:.0}` prints (to
 /// the nearest whole number, ties to even), without the general float
 /// formatter, which cost more than the decision it explains when a page
@@ -1400,7 +1432,19 @@ impl Pass for Reflow {
                     ) else {
                         continue;
                     };
-                    let decision = match decide_inside(c, &run.lines, i) {
+                    let decision = if !kept_indent(&text[gap.clone()]).is_empty()
+                        && indents_mark_paragraphs(text, &run.lines)
+                        && starts_continuation(c.s(b)).is_none()
+                    {
+                        Decision::Break(
+                            "paragraph-end",
+                            0.9,
+                            "the next line starts with an ideographic-space indent, which marks a paragraph's first line in this text".into(),
+                        )
+                    } else {
+                        decide_inside(c, &run.lines, i)
+                    };
+                    let decision = match decision {
                         // Width evidence alone (a lost final mark, a lost
                         // indent, a short heading) does not break a word in
                         // two (`代表大会常` / `务委员会第十九次`: the line below
@@ -1442,15 +1486,21 @@ impl Pass for Reflow {
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                         }
                         Decision::Break(rule, conf, why) => {
+                            let indent = kept_indent(&text[gap.clone()]);
                             if rule == "lost-stop" {
-                                edits.push(Edit::fix(gap, "。\n\n", ID, rule, conf, why));
+                                let rep = format!("。\n\n{indent}");
+                                edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                             } else if !matches!(rule, "heading" | "list-item")
                                 && lost_stop(c, &run.lines, i)
                             {
                                 let why = format!("{why}; the paragraph's final 。 was lost");
-                                edits.push(Edit::fix(gap, "。\n\n", ID, "lost-stop", conf, why));
-                            } else if &text[gap.clone()] != "\n\n" {
-                                edits.push(Edit::fix(gap, "\n\n", ID, rule, conf, why));
+                                let rep = format!("。\n\n{indent}");
+                                edits.push(Edit::fix(gap, rep, ID, "lost-stop", conf, why));
+                            } else {
+                                let rep = format!("\n\n{indent}");
+                                if text[gap.clone()] != rep {
+                                    edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
+                                }
                             }
                         }
                     }
@@ -1481,6 +1531,11 @@ impl Pass for Reflow {
             if !text[gap.clone()].chars().all(char::is_whitespace)
                 || !text[gap.clone()].contains("\n\n")
             {
+                continue;
+            }
+            // A paragraph's indent typed as ideographic spaces: the next
+            // block starts a paragraph; a column's continuation has none.
+            if !kept_indent(&text[gap.clone()]).is_empty() {
                 continue;
             }
             let c = if columns { ctx.as_ref() } else { Some(&plain) };
@@ -1816,6 +1871,32 @@ mod tests {
             "家都说今天气温高达35℃\n左右，明天夜间将降到20℃\n以下，村里建起了一座图\n",
         ));
         assert!(out.contains("35℃左右，明天夜间将降到20℃以下，"), "{out}");
+    }
+
+    /// Paragraphs indented with ideographic spaces: the indent starts a
+    /// paragraph inside a column and stays; a block it starts is no
+    /// column's continuation; an indent on every line is no evidence.
+    #[test]
+    fn ideographic_space_indents_mark_paragraphs() {
+        let page = "　　淄博1月29日讯，正月初八，张店区召\n开新春第一会，向全区广大党员干部群\n众发出了动员令，我们要努力实干奋斗\n创新提升必须实干，奋斗一流成绩。\n　　会上，发布了《关于在全区开展三提\n三争活动的实施方案》，表彰了高质量发\n展特殊贡献企业，表彰了先进集体和个\n人。\n";
+        let out = fix(page);
+        assert!(
+            out.contains("奋斗一流成绩。\n\n　　会上，发布了《关于在全区开展三提三争"),
+            "{out}"
+        );
+        assert!(
+            out.starts_with("　　淄博1月29日讯，正月初八，张店区召开新春"),
+            "{out}"
+        );
+        // Across a blank line: the indented block starts a paragraph even
+        // where the line before does not end a sentence.
+        let split = "　　淄博1月29日讯，正月初八，张店区召\n开新春第一会，向全区广大党员干部群\n众发出了动员令，我们要努力实干奋斗\n\n　　会上，发布了《关于在全区开展三提\n三争活动的实施方案》，表彰了高质量发\n展特殊贡献企业，表彰了先进集体和个\n人。\n";
+        let out = fix(split);
+        assert!(out.contains("实干奋斗\n\n　　会上"), "{out}");
+        // Trap: every line indented (a centred notice): width decides.
+        let all = "　　淄博1月29日讯，正月初八，张店区召\n　　开新春第一会，向全区广大党员干部群\n　　众发出了动员令，我们要努力实干奋斗\n　　创新提升必须实干，奋斗一流成绩。\n";
+        let out = fix(all);
+        assert!(!out.contains("召\n\n"), "{out}");
     }
 
     #[test]
