@@ -99,7 +99,8 @@ fn a_long_single_line_streams_and_comes_out_whole() {
     assert!(out == fixed.as_bytes());
 }
 
-/// The four pathological paragraphs of issue 9, 1 MB each.
+/// The four pathological paragraphs of issue 9, 1 MB each, and a 1 MB
+/// column of lines, half of them indented.
 fn pathological() -> Vec<(&'static str, String)> {
     let unit: String = "提效率争先锋宜居宜业幸福张店，全区广大党员干部群众聚为。"
         .chars()
@@ -112,8 +113,23 @@ fn pathological() -> Vec<(&'static str, String)> {
         .step_by(7)
         .take(1_000_000)
         .collect();
+    // Printed lines of 12 ideographs, every other one indented with two
+    // ideographic spaces (one run of lines: no repeat to collapse).
+    let mut seed = 1u32;
+    let mut indented = String::new();
+    for line in 0..26_000 {
+        if line % 2 == 1 {
+            indented.push_str("\u{3000}\u{3000}");
+        }
+        for _ in 0..12 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            indented.push(char::from_u32(0x4e00 + (seed >> 16) % 0x1000).unwrap_or('中'));
+        }
+        indented.push('\n');
+    }
     vec![
         ("one repeated character", "的".repeat(333_333)),
+        ("lines indented with ideographic spaces", indented),
         ("a repeated 1,000-character unit", unit.repeat(333)),
         ("a million spaces", format!("中{}文", " ".repeat(1_000_000))),
         ("a million ASCII marks", format!("中文{marks}中文")),

@@ -1423,6 +1423,9 @@ impl Pass for Reflow {
         // of a later run's last line, so at or after `b.range.start`).
         if let Some(c) = &ctx {
             for run in &runs {
+                // Counted once per run, when its first indent is met: per
+                // line it would be quadratic in a run of indented lines.
+                let mut indents_mark: Option<bool> = None;
                 for i in 0..run.lines.len().saturating_sub(1) {
                     let (a, b) = (&run.lines[i], &run.lines[i + 1]);
                     let gap = a.range.end..b.range.start;
@@ -1433,7 +1436,8 @@ impl Pass for Reflow {
                         continue;
                     };
                     let decision = if !kept_indent(&text[gap.clone()]).is_empty()
-                        && indents_mark_paragraphs(text, &run.lines)
+                        && *indents_mark
+                            .get_or_insert_with(|| indents_mark_paragraphs(text, &run.lines))
                         && starts_continuation(c.s(b)).is_none()
                     {
                         Decision::Break(
