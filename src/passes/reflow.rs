@@ -495,10 +495,10 @@ impl Reflow {
 }
 
 /// The decisions about one joint.
-/// The indent a paragraph break keeps from the gap it replaces: the
-/// ideographic spaces (U+3000) that start the next line, a typesetter's
-/// indent the document marks its paragraphs with. Other leading spaces are
-/// OCR noise and go.
+/// The indent a paragraph break keeps from the gap it replaces (or any
+/// text that ends where a line's text starts): the ideographic spaces
+/// (U+3000) that start the line, a typesetter's indent the document marks
+/// its paragraphs with. Other leading spaces are OCR noise and go.
 fn kept_indent(gap: &str) -> &str {
     let lead = gap.rsplit('\n').next().unwrap_or("");
     if lead.chars().all(|c| c == '\u{3000}') {
@@ -514,15 +514,11 @@ fn kept_indent(gap: &str) -> &str {
 /// The first line's indent stands before its range, like every other
 /// line's.
 fn indents_mark_paragraphs(text: &str, lines: &[Printed]) -> bool {
-    // slice: ranges of `text` (see `Printed`), each at or after the end of
-    // the one before; `before` is the text up to a line's start.
+    // slice: ranges of `text` (see `Printed`): a line's start is a
+    // character boundary.
     let indented = lines
         .iter()
-        .filter(|l| {
-            let before = &text[..l.range.start];
-            let lead = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
-            !lead.is_empty() && lead.chars().all(|c| c == '\u{3000}')
-        })
+        .filter(|l| !kept_indent(&text[..l.range.start]).is_empty())
         .count();
     indented * 2 <= lines.len()
 }
