@@ -494,7 +494,6 @@ impl Reflow {
     }
 }
 
-/// The decisions about one joint.
 /// The indent a paragraph break keeps from the gap it replaces (or any
 /// text that ends where a line's text starts): the ideographic spaces
 /// (U+3000) that start the line, a typesetter's indent the document marks
@@ -541,6 +540,7 @@ impl std::fmt::Display for Whole {
     }
 }
 
+/// The decisions about one joint.
 struct Ctx<'a> {
     text: &'a str,
     w: f32,
@@ -1431,7 +1431,8 @@ impl Pass for Reflow {
                     ) else {
                         continue;
                     };
-                    let decision = if !kept_indent(&text[gap.clone()]).is_empty()
+                    let indent = kept_indent(&text[gap.clone()]);
+                    let decision = if !indent.is_empty()
                         && *indents_mark
                             .get_or_insert_with(|| indents_mark_paragraphs(text, &run.lines))
                         && starts_continuation(c.s(b)).is_none()
@@ -1486,7 +1487,6 @@ impl Pass for Reflow {
                             edits.push(Edit::fix(gap, rep, ID, rule, conf, why));
                         }
                         Decision::Break(rule, conf, why) => {
-                            let indent = kept_indent(&text[gap.clone()]);
                             if rule == "lost-stop" {
                                 let rep = format!("。\n\n{indent}");
                                 edits.push(Edit::fix(gap, rep, ID, rule, conf, why));

@@ -286,7 +286,8 @@ impl Pass for Units {
                 let sign = *minus.get_or_insert_with(|| minus_form(doc.text));
                 lost_slashes(doc.text, text, line.range.start, form, sign, &mut edits);
             }
-            let weather = weather_line(text);
+            // Asked only of a line with a three-digit temperature.
+            let mut weather: Option<bool> = None;
             for m in temperature().captures_iter(text) {
                 let (Some(whole), Some(num), Some(unit)) = (m.get(0), m.get(2), m.get(3)) else {
                     continue;
@@ -322,10 +323,10 @@ impl Pass for Units {
                 let at = line.range.start;
                 // `172C` in a weather line: 17℃ with its degree circle read
                 // as a digit (the bare `C` is what is left of the sign).
-                let degree_digit = weather
-                    && unit.as_str() == "C"
+                let degree_digit = unit.as_str() == "C"
                     && num.as_str().len() == 3
-                    && num.as_str().bytes().all(|b| b.is_ascii_digit());
+                    && num.as_str().bytes().all(|b| b.is_ascii_digit())
+                    && *weather.get_or_insert_with(|| weather_line(text));
                 // The weather word right before a temperature: 晴 misread.
                 // (Not where it ends a word: 眼睛, 点睛, 敬畏, 无畏.)
                 let start = whole.start() - before.map_or(0, char::len_utf8);
