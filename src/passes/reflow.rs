@@ -274,6 +274,83 @@ fn is_credit(t: &str) -> bool {
             .any(|w| inner.contains(w)))
 }
 
+/// Brackets of a credit, with OCR's misreadings of them.
+const CREDIT_OPEN: [char; 8] = ['（', '(', '《', '〈', '<', '【', '[', '{'];
+const CREDIT_CLOSE: [char; 8] = ['）', ')', '》', '〉', '>', '】', ']', '}'];
+
+/// The credit that closes an article or a photo caption at the end of a
+/// line: a dateline (`（新华社北京1月1日电）`, `（据新华社电）`), a photo
+/// credit (`（王雷摄）`, `（新华社记者张明摄）`), a photo note (`（附图片8张）`,
+/// the `（图片）` after a caption's title) or `（完）`. Newspapers set nothing
+/// after one in the same paragraph.
+/// OCR may misread its brackets (`《新华社记者张明摄)`, `〈戴浩摄)`), leave
+/// specks after it (`(宋连峰摄)  ，`) or lose its hanging `）`; the bracket
+/// may have opened on the line before (`（图片除署名外均为本` /
+/// `报记者蒋铎摄）`), given as `before`. Returns the credit's text.
+fn closing_credit<'t>(t: &'t str, before: Option<&'t str>) -> Option<&'t str> {
+    let t =
+        t.trim_end_matches(|c: char| is_ws(c) || matches!(c, '*' | '_' | '，' | ',' | '.' | '·'));
+    let body = t.strip_suffix(CREDIT_CLOSE).unwrap_or(t);
+    // The part of the credit on the line before, if it opened there.
+    let mut head = "";
+    let (inner, whole) = match body.rfind(CREDIT_OPEN) {
+        // slice: `open` is a match position from `rfind` on `body`.
+        Some(open) => (&body[open..], &t[open..]),
+        // Without a bracket of its own the line closes one of the line
+        // before, whose part counts towards the credit's length.
+        None => {
+            let b = before?;
+            let open = b.rfind(CREDIT_OPEN)?;
+            // slice: as above, on `b`.
+            head = &b[open..];
+            if head.contains(CREDIT_CLOSE) || head.contains(['，', '。', ',', '；', '、']) {
+                return None;
+            }
+            (body, t)
+        }
+    };
+    let inner = inner.trim_start_matches(CREDIT_OPEN);
+    let head = head.trim_start_matches(CREDIT_OPEN);
+    let lead = if head.is_empty() { inner } else { head };
+    let n = inner.chars().count() + head.chars().count();
+    let closes = (1..=30).contains(&n)
+        && !inner.contains(['，', '。', ',', '；', '、'])
+        && !inner.contains(CREDIT_CLOSE)
+        && ((inner.ends_with('摄') && n >= 3)
+            // A dateline, not a word in brackets (`（含核电）`).
+            || (inner.ends_with('电')
+                && (inner.ends_with("日电")
+                    || lead.starts_with('据')
+                    || inner.contains(['社', '报'])
+                    || head.contains(['社', '报'])))
+            // A note without its `）` may go on (`（图` / `片）`).
+            || (body.len() < t.len()
+                && (inner.starts_with("附图") || matches!(inner, "完" | "图片" | "图"))));
+    closes.then_some(whole)
+}
+
+/// A line that is only the label of a page's photos (`图片：`, `图片新闻`):
+/// a paragraph of its own.
+fn picture_label(s: &str) -> bool {
+    let t = s.trim_matches(|c: char| is_ws(c) || c == '*' || c == '_');
+    let t = t.trim_end_matches(['：', ':']);
+    matches!(t, "图片" | "图片新闻" | "照片" | "图表")
+}
+
+/// A whole caption title on one line: unpunctuated text and the photo
+/// note that closes it (`世纪爱情 (图片)`, `迎接新世纪的来临（图片）`).
+fn caption_title(s: &str) -> bool {
+    let t = s.trim_matches(|c: char| is_ws(c) || c == '*' || c == '_');
+    let Some(open) = t.rfind(CREDIT_OPEN) else {
+        return false;
+    };
+    // slice: `open` is a match position from `rfind` on `t`.
+    let (title, note) = (t[..open].trim_end(), &t[open..]);
+    !title.is_empty()
+        && unpunctuated(title)
+        && closing_credit(note, None).is_some_and(|n| !n.contains(['摄', '电']))
+}
+
 /// No sentence punctuation (quotes allowed): a headline such as
 /// `张店"新春第一会"发出动员令`.
 fn no_sentence_punct(s: &str) -> bool {
@@ -944,6 +1021,41 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             );
         }
     }
+    if picture_label(sa) || (picture_label(sb) && ends_sentence(sa)) {
+        return Decision::Break(
+            "heading",
+            0.85,
+            "a line that only labels the photos ('图片：') is a paragraph of its own".into(),
+        );
+    }
+    // A paragraph that lost its final mark stops short of the column (or
+    // ends with a figure), where a title's first line would fill it.
+    let ends_paragraph = |s: &str| {
+        ends_sentence(s)
+            || (last_char(s).is_some_and(|ch| is_alnum(ch) || matches!(ch, '%' | '％' | '℃'))
+                && c.short(a))
+    };
+    // A title that wraps: an unpunctuated line before the one with the note.
+    let wrapped_title = || {
+        ends_sentence(sa)
+            && unpunctuated(sb)
+            && lines.get(i + 2).is_some_and(|l| caption_title(c.s(l)))
+    };
+    if (caption_title(sb) && ends_paragraph(sa)) || wrapped_title() {
+        return Decision::Break(
+            "heading",
+            0.8,
+            "next line is a caption's title with its photo note ('（图片）')".into(),
+        );
+    }
+    let before = i.checked_sub(1).map(|k| c.s(&lines[k]));
+    if let Some(m) = closing_credit(sa, before) {
+        return Decision::Break(
+            "paragraph-end",
+            0.85,
+            format!("line ends with '{m}', a credit that closes an article or caption"),
+        );
+    }
     if let Some(m) = chapter_title(sa).filter(|_| c.title(a)) {
         return Decision::Break(
             "heading",
@@ -1131,7 +1243,9 @@ fn lost_stop(c: &Ctx, lines: &[Printed], i: usize) -> bool {
     // 展不离宗`) lost its closing mark, not a 。.
     let sa = c.s(&lines[i]);
     let quoted = leaves_quote_open(sa) || (!sa.contains('”') && leaves_quote_open(prev));
-    last_char(sa).is_some_and(is_han) && !quoted
+    // A credit that lost its `）` (`（新华社记` / `者陈建国摄`) takes no 。.
+    let credit = closing_credit(sa, Some(prev)).is_some();
+    last_char(sa).is_some_and(is_han) && !quoted && !credit
 }
 
 /// A paragraph end whose final mark the OCR dropped (its line hangs the
@@ -1275,6 +1389,14 @@ impl Reflow {
             // Column text: the bottom line of one column and the top of the next.
             let single_title = next.lines.len() == 1 && ctx.title(b);
             if ctx.title(a) && prev.lines.len() == 1 || single_title {
+                return None;
+            }
+            let above_a = prev
+                .lines
+                .len()
+                .checked_sub(2)
+                .map(|k| ctx.s(&prev.lines[k]));
+            if closing_credit(sa, above_a).is_some() {
                 return None;
             }
             if ends_sentence(sa) && (ctx.short(a) || ctx.indented(b) || enumeration(sb).is_some()) {
@@ -2059,6 +2181,60 @@ mod tests {
         ));
         assert!(
             out.contains("越过越好。（王小明摄）\n\n村里建起了"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn closing_credits_and_their_traps() {
+        use super::closing_credit;
+        let yes = [
+            ("产线上操作。（王雷摄）", None),
+            ("漂流瓶。《新华社记者张明摄)", None),
+            ("营。〈戴浩摄)", None),
+            ("(宋连峰摄)  ，", None),
+            ("产线上操作。（王雷摄", None),
+            ("者张悦摄", Some("上新世纪第一天的《人民日报》（本报记")),
+            ("谢谢大家。（新华社北京1月1日电）", None),
+            ("之间公路的畅通。（据新华社电）", None),
+            ("满怀豪情迈入新世纪（附图片8张）", None),
+            ("世纪爱情 (图片)", None),
+        ];
+        for (line, before) in yes {
+            assert!(closing_credit(line, before).is_some(), "{line}");
+        }
+        let no = [
+            ("村的发电量也翻番（含风电）", None),
+            ("这是一次成功的（拍摄）", None),
+            ("妇女在耶路撒冷举行集会（图", None),
+            ("满怀豪情迈入新世纪（附图片8张", None),
+            ("第一条（一）", None),
+            ("他的作品（王雷，摄）", None),
+            ("者张悦摄", Some("他说（这里，那里")),
+            ("者张悦摄", Some("（本报记者）图为")),
+        ];
+        for (line, before) in no {
+            assert!(closing_credit(line, before).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn caption_titles_with_a_photo_note() {
+        use super::caption_title;
+        assert!(caption_title("世纪爱情 (图片)"));
+        assert!(caption_title("迎接新世纪的来临（图片）"));
+        // Credits and notes after a sentence are no titles.
+        assert!(!caption_title("车间里作业。（宋连峰摄）"));
+        assert!(!caption_title("（图片）"));
+        assert!(!caption_title("节日里，人们在街头（图片）"));
+        // The second line of a title that wrapped is a title line too, but
+        // the break goes before its first line: the one before is no
+        // paragraph end.
+        let out = fix(&column(
+            "家都说如今日子越过越好。\n以辛勤的劳动和汗水迎接新\n世纪（图片）\n村里建起了一座新的图\n",
+        ));
+        assert!(
+            out.contains("\n\n以辛勤的劳动和汗水迎接新世纪（图片）\n\n村里"),
             "{out}"
         );
     }
