@@ -781,7 +781,7 @@ fn enumeration(s: &str) -> Option<&str> {
 /// paragraph starts there. `本报讯` is certain wherever it stands; the
 /// others could follow a line break inside a sentence (`据` / `本报记者了解`),
 /// so they need a short line before them.
-fn news_lead(s: &str) -> Option<(&str, bool)> {
+pub(super) fn news_lead(s: &str) -> Option<(&str, bool)> {
     if !s.starts_with(['本', '据', '新', '中', '（', '(']) {
         return None;
     }
@@ -995,6 +995,13 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "list-item",
             0.8,
             "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
+        );
+    }
+    if let Some((m, _)) = indent_debris(sb).and_then(news_lead) {
+        return Decision::Break(
+            "paragraph-end",
+            0.8,
+            format!("next line starts with OCR specks before the news lead '{m}'"),
         );
     }
     if open_bracket_closes_in(sa, sb) {
@@ -1374,6 +1381,10 @@ impl Reflow {
                 0.8,
                 "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
             ));
+        }
+        if indent_debris(sb).and_then(news_lead).is_some() {
+            // `:本报讯…`: specks before a news lead, not a mark that goes on.
+            return None;
         }
         if let Some(ch) = starts_continuation(sb) {
             return Some(Decision::Join(
@@ -2237,6 +2248,20 @@ mod tests {
             out.contains("\n\n以辛勤的劳动和汗水迎接新世纪（图片）\n\n村里"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn specks_before_a_news_lead_do_not_continue_the_line_before() {
+        let input = "县国税局征管考核力度大\n\n:本报讯河南省封丘县国\n税局严格落实责任追究制，\n使目标考核驶入快车道。\n";
+        let out = fix(input);
+        assert!(
+            out.starts_with("县国税局征管考核力度大\n\n:本报讯"),
+            "{out}"
+        );
+        let out = fix(&column(
+            "家都说如今日子越过越好，\n:本报讯村里建起了一座新的图\n",
+        ));
+        assert!(out.contains("越过越好，\n\n:本报讯村里"), "{out}");
     }
 
     #[test]

@@ -65,6 +65,10 @@ const RULES: &[RuleInfo] = &[
         about: "Removes a '，', ',' or '、' that starts a line of Chinese text below another: a comma hangs at the end of the line before and never starts a printed line, so it is a speck (`相对落后的` / `，生产力` → `相对落后的` / `生产力`).",
     },
     RuleInfo {
+        id: "lead-speck",
+        about: "Removes ASCII specks ('.', ':', ';', ',', '`', an apostrophe) that start a line right before a news lead (`:本报讯…`, `.本报平壤1月1日电…`): a lead opens an article and nothing is set before it, so they are dust read in its lost indent.",
+    },
+    RuleInfo {
         id: "doubled-mark",
         about: "Removes the second of two clause marks in a row (`完成，，对于`, `境界。，要`, `军官、、政治`): a '，' or '、' after any clause mark, or a mark repeated; Chinese never sets them so, and OCR reads one mark twice or a speck beside it. Runs of three (`。。。`) and '！！' are left alone.",
     },
@@ -369,6 +373,39 @@ fn leading_comma(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
     }
 }
 
+/// Specks at the start of a line before a news lead (`:本报讯`).
+fn lead_speck(text: &str, at: usize, edits: &mut Vec<Edit>) {
+    let lead = text.len() - text.trim_start_matches(is_gap).len();
+    // slice: after leading whitespace, a character boundary.
+    let rest = &text[lead..];
+    let body = rest
+        .trim_start_matches(|c: char| is_gap(c) || matches!(c, '.' | ':' | ';' | ',' | '`' | '\''));
+    if body.len() == rest.len() {
+        return;
+    }
+    // `本报讯`, or a dateline (`本报平壤1月1日电`); not `本报记者了解到`.
+    let dateline = || {
+        let head: String = body.chars().take(20).collect();
+        head.contains("日电") || head.contains("日讯")
+    };
+    if let Some((m, _)) = super::reflow::news_lead(body).filter(|&(_, strong)| strong || dateline())
+    {
+        // slice: `rest` and `body` are suffixes of `text`.
+        let specks = &rest[..rest.len() - body.len()];
+        edits.push(Edit::fix(
+            at + lead..at + text.len() - body.len(),
+            "",
+            ID,
+            "lead-speck",
+            0.8,
+            format!(
+                "'{}' stands before the news lead '{m}', which opens an article: specks",
+                specks.trim()
+            ),
+        ));
+    }
+}
+
 /// Characters after which a hyphen at a line edge is the numeral 一.
 fn before_one(c: char) -> bool {
     matches!(c, '第' | '十')
@@ -505,6 +542,7 @@ impl Pass for Specks {
                 indent_quote(None, false, text, line.range.start, &mut edits);
             }
             hyphens(text, line.range.start, prev, &mut edits);
+            lead_speck(text, line.range.start, &mut edits);
             let below = adjacent_text(doc, n + 1, n);
             name_dots(text, line.range.start, above, below, &mut edits);
             tail_speck(text, line.range.start, &mut edits);
@@ -613,6 +651,14 @@ mod tests {
             ("增长了6.16 ，\n下一行", "增长了6.16 ，\n下一行"),
             ("日凌晨2时) ，\n下一行", "日凌晨2时) ，\n下一行"),
             ("Hello world ,\nnext", "Hello world ,\nnext"),
+            // Specks before a news lead; a colon before other text stays.
+            ("标题\n\n:本报讯河南省", "标题\n\n本报讯河南省"),
+            (
+                "力度大\n. 本报平壤1月1日电记者",
+                "力度大\n本报平壤1月1日电记者",
+            ),
+            ("记者报道\n:日前，河南省", "记者报道\n:日前，河南省"),
+            (":本报记者了解到", ":本报记者了解到"),
             // Hyphens at line ends touching Chinese text.
             ("和平的世纪。\n-在20世纪里", "和平的世纪。\n在20世纪里"),
             ("面临着死亡的 -\n威胁", "面临着死亡的\n威胁"),
