@@ -281,21 +281,31 @@ const CREDIT_CLOSE: [char; 8] = ['）', ')', '》', '〉', '>', '】', ']', '}']
 /// The credit that closes an article or a photo caption at the end of a
 /// line: a dateline (`（新华社北京1月1日电）`, `（据新华社电）`), a photo
 /// credit (`（王雷摄）`, `（新华社记者张明摄）`), a photo note (`（附图片8张）`,
-/// the `（图片）` after a caption's title) or `（完）`. Newspapers set nothing
-/// after one in the same paragraph.
+/// the `（图片）` after a caption's title), `（完）`, or an author's name or a
+/// note after a sentence end (`。（李建兴）`, `。（全文另发）`). Newspapers set
+/// nothing after one in the same paragraph.
 /// OCR may misread its brackets (`《新华社记者张明摄)`, `〈戴浩摄)`), leave
 /// specks after it (`(宋连峰摄)  ，`) or lose its hanging `）`; the bracket
 /// may have opened on the line before (`（图片除署名外均为本` /
 /// `报记者蒋铎摄）`), given as `before`. Returns the credit's text.
 fn closing_credit<'t>(t: &'t str, before: Option<&'t str>) -> Option<&'t str> {
-    let t =
-        t.trim_end_matches(|c: char| is_ws(c) || matches!(c, '*' | '_' | '，' | ',' | '.' | '·'));
+    let t = t.trim_end_matches(|c: char| is_ws(c) || matches!(c, '*' | '_'));
+    // A mark apart from the bracket by a gap is a speck (`(宋连峰摄)  ，`).
+    let t = match t.strip_suffix(['，', ',', '.', '·', '、']) {
+        Some(rest) if rest.ends_with(is_ws) => rest.trim_end_matches(is_ws),
+        _ => t,
+    };
     let body = t.strip_suffix(CREDIT_CLOSE).unwrap_or(t);
     // The part of the credit on the line before, if it opened there.
     let mut head = "";
+    // The text before the bracket, on its line.
+    let ahead;
     let (inner, whole) = match body.rfind(CREDIT_OPEN) {
         // slice: `open` is a match position from `rfind` on `body`.
-        Some(open) => (&body[open..], &t[open..]),
+        Some(open) => {
+            ahead = &body[..open];
+            (&body[open..], &t[open..])
+        }
         // Without a bracket of its own the line closes one of the line
         // before, whose part counts towards the credit's length.
         None => {
@@ -303,6 +313,7 @@ fn closing_credit<'t>(t: &'t str, before: Option<&'t str>) -> Option<&'t str> {
             let open = b.rfind(CREDIT_OPEN)?;
             // slice: as above, on `b`.
             head = &b[open..];
+            ahead = &b[..open];
             if head.contains(CREDIT_CLOSE) || head.contains(['，', '。', ',', '；', '、']) {
                 return None;
             }
@@ -323,6 +334,14 @@ fn closing_credit<'t>(t: &'t str, before: Option<&'t str>) -> Option<&'t str> {
                     || lead.starts_with('据')
                     || inner.contains(['社', '报'])
                     || head.contains(['社', '报'])))
+            // An author's name or a note after the last sentence
+            // (`。（李建兴）`, `。 (缪腮旺)`, `。（全文另发）`).
+            || (body.len() < t.len()
+                && ahead.trim_end_matches(is_ws).ends_with(['。', '！', '？', '”'])
+                && inner.chars().chain(head.chars()).all(is_han)
+                // Not an item's number (`；”（二）`).
+                && !inner.chars().chain(head.chars()).all(is_cn_digit)
+                && (2..=12).contains(&n))
             // A note without its `）` may go on (`（图` / `片）`).
             || (body.len() < t.len()
                 && (inner.starts_with("附图") || matches!(inner, "完" | "图片" | "图"))));
@@ -2210,6 +2229,9 @@ mod tests {
             ("之间公路的畅通。（据新华社电）", None),
             ("满怀豪情迈入新世纪（附图片8张）", None),
             ("世纪爱情 (图片)", None),
+            ("授信额度近百亿元。（缪腮旺）", None),
+            ("兴)       、", Some("内优秀的制药企业。 (李建")),
+            ("的规定办理。（全文另发）", None),
         ];
         for (line, before) in yes {
             assert!(closing_credit(line, before).is_some(), "{line}");
@@ -2223,6 +2245,12 @@ mod tests {
             ("他的作品（王雷，摄）", None),
             ("者张悦摄", Some("他说（这里，那里")),
             ("者张悦摄", Some("（本报记者）图为")),
+            // After a sentence end: an item's number, a note with marks.
+            ("需要退出现役的；”（二）", None),
+            ("工作的。（二）", None),
+            ("他说。（笑声，掌声）", None),
+            // Not after a sentence end: a name in brackets within prose.
+            ("来到了中国（北京）", None),
         ];
         for (line, before) in no {
             assert!(closing_credit(line, before).is_none(), "{line}");
