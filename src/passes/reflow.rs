@@ -296,6 +296,11 @@ fn closing_credit<'t>(t: &'t str, before: Option<&'t str>) -> Option<&'t str> {
         _ => t,
     };
     let body = t.strip_suffix(CREDIT_CLOSE).unwrap_or(t);
+    // Without its `）` only a photo credit or a dateline counts (below):
+    // most lines are ruled out here, before any search.
+    if body.len() == t.len() && !body.ends_with(['摄', '电']) {
+        return None;
+    }
     // The part of the credit on the line before, if it opened there.
     let mut head = "";
     // The text before the bracket, on its line.
@@ -360,6 +365,10 @@ fn picture_label(s: &str) -> bool {
 /// note that closes it (`世纪爱情 (图片)`, `迎接新世纪的来临（图片）`).
 fn caption_title(s: &str) -> bool {
     let t = s.trim_matches(|c: char| is_ws(c) || c == '*' || c == '_');
+    // The note keeps its `）` (see `closing_credit`): ruled out unread.
+    if !t.ends_with(CREDIT_CLOSE) {
+        return false;
+    }
     let Some(open) = t.rfind(CREDIT_OPEN) else {
         return false;
     };
