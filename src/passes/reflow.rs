@@ -277,6 +277,8 @@ fn is_credit(t: &str) -> bool {
 /// Brackets of a credit, with OCR's misreadings of them.
 const CREDIT_OPEN: [char; 8] = ['（', '(', '《', '〈', '<', '【', '[', '{'];
 const CREDIT_CLOSE: [char; 8] = ['）', ')', '》', '〉', '>', '】', ']', '}'];
+/// Marks that part clauses: a credit holds none.
+const CLAUSE_MARKS: [char; 5] = ['，', '。', ',', '；', '、'];
 
 /// The credit that closes an article or a photo caption at the end of a
 /// line: a dateline (`（新华社北京1月1日电）`, `（据新华社电）`), a photo
@@ -319,7 +321,7 @@ fn closing_credit<'t>(t: &'t str, before: Option<&'t str>) -> Option<&'t str> {
             // slice: as above, on `b`.
             head = &b[open..];
             ahead = &b[..open];
-            if head.contains(CREDIT_CLOSE) || head.contains(['，', '。', ',', '；', '、']) {
+            if head.contains(CREDIT_CLOSE) || head.contains(CLAUSE_MARKS) {
                 return None;
             }
             (body, t)
@@ -330,7 +332,7 @@ fn closing_credit<'t>(t: &'t str, before: Option<&'t str>) -> Option<&'t str> {
     let lead = if head.is_empty() { inner } else { head };
     let n = inner.chars().count() + head.chars().count();
     let closes = (1..=30).contains(&n)
-        && !inner.contains(['，', '。', ',', '；', '、'])
+        && !inner.contains(CLAUSE_MARKS)
         && !inner.contains(CREDIT_CLOSE)
         && ((inner.ends_with('摄') && n >= 3)
             // A dateline, not a word in brackets (`（含核电）`).
@@ -809,7 +811,7 @@ fn enumeration(s: &str) -> Option<&str> {
 /// paragraph starts there. `本报讯` is certain wherever it stands; the
 /// others could follow a line break inside a sentence (`据` / `本报记者了解`),
 /// so they need a short line before them.
-pub(super) fn news_lead(s: &str) -> Option<(&str, bool)> {
+fn news_lead(s: &str) -> Option<(&str, bool)> {
     if !s.starts_with(['本', '据', '新', '中', '（', '(']) {
         return None;
     }
@@ -822,6 +824,20 @@ pub(super) fn news_lead(s: &str) -> Option<(&str, bool)> {
     });
     let c = re.captures(s)?;
     Some((c.get(0)?.as_str(), c.get(1).is_some()))
+}
+
+/// A news lead behind OCR dust at a line's start (`:本报讯…`,
+/// `.本报平壤1月1日电…`): the text from the lead on, and the lead's opening.
+/// Only a lead that is certain counts, `本报讯` or a dateline, not one
+/// that may go on a sentence (`:本报记者了解到`). Reflow starts a paragraph
+/// there; specks removes the dust.
+pub(super) fn lead_after_dust(s: &str) -> Option<(&str, &str)> {
+    let rest = indent_debris(s)?;
+    let (m, strong) = news_lead(rest)?;
+    // slice: `cut` is a character boundary from `char_indices`.
+    let cut = rest.char_indices().nth(20).map_or(rest.len(), |(k, _)| k);
+    let dateline = || rest[..cut].contains("日电") || rest[..cut].contains("日讯");
+    (strong || dateline()).then_some((rest, m))
 }
 
 /// Whether line `i` closes a bracketed note that a line at most three lines
@@ -1025,7 +1041,7 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
         );
     }
-    if let Some((m, _)) = indent_debris(sb).and_then(news_lead) {
+    if let Some((_, m)) = lead_after_dust(sb) {
         return Decision::Break(
             "paragraph-end",
             0.8,
@@ -1065,9 +1081,9 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
     }
     // A paragraph that lost its final mark stops short of the column (or
     // ends with a figure), where a title's first line would fill it.
-    let ends_paragraph = |s: &str| {
-        ends_sentence(s)
-            || (last_char(s).is_some_and(|ch| is_alnum(ch) || matches!(ch, '%' | '％' | '℃'))
+    let ends_paragraph = || {
+        ends_sentence(sa)
+            || (last_char(sa).is_some_and(|ch| is_alnum(ch) || matches!(ch, '%' | '％' | '℃'))
                 && c.short(a))
     };
     // A title that wraps: an unpunctuated line before the one with the note.
@@ -1076,7 +1092,7 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             && unpunctuated(sb)
             && lines.get(i + 2).is_some_and(|l| caption_title(c.s(l)))
     };
-    if (caption_title(sb) && ends_paragraph(sa)) || wrapped_title() {
+    if (caption_title(sb) && ends_paragraph()) || wrapped_title() {
         return Decision::Break(
             "heading",
             0.8,
@@ -1410,7 +1426,7 @@ impl Reflow {
                 "the line ends with a temperature and the next names a place and gives its own: items of a weather table".into(),
             ));
         }
-        if indent_debris(sb).and_then(news_lead).is_some() {
+        if lead_after_dust(sb).is_some() {
             // `:本报讯…`: specks before a news lead, not a mark that goes on.
             return None;
         }

@@ -66,7 +66,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "lead-speck",
-        about: "Removes ASCII specks ('.', ':', ';', ',', '`', an apostrophe) that start a line right before a news lead (`:本报讯…`, `.本报平壤1月1日电…`): a lead opens an article and nothing is set before it, so they are dust read in its lost indent.",
+        about: "Removes specks ('.', ':', ';', ',', '-', '@', '`', an apostrophe, '·') that start a line right before a news lead (`:本报讯…`, `.本报平壤1月1日电…`): a lead opens an article and nothing is set before it, so they are dust read in its lost indent.",
     },
     RuleInfo {
         id: "doubled-mark",
@@ -373,37 +373,26 @@ fn leading_comma(above: &str, text: &str, at: usize, edits: &mut Vec<Edit>) {
     }
 }
 
-/// Specks at the start of a line before a news lead (`:本报讯`).
+/// Specks at the start of a line before a news lead (`:本报讯`; see
+/// `reflow::lead_after_dust`).
 fn lead_speck(text: &str, at: usize, edits: &mut Vec<Edit>) {
-    let lead = text.len() - text.trim_start_matches(is_gap).len();
-    // slice: after leading whitespace, a character boundary.
-    let rest = &text[lead..];
-    let body = rest
-        .trim_start_matches(|c: char| is_gap(c) || matches!(c, '.' | ':' | ';' | ',' | '`' | '\''));
-    if body.len() == rest.len() {
+    let Some((rest, m)) = super::reflow::lead_after_dust(text) else {
         return;
-    }
-    // `本报讯`, or a dateline (`本报平壤1月1日电`); not `本报记者了解到`.
-    let dateline = || {
-        let head: String = body.chars().take(20).collect();
-        head.contains("日电") || head.contains("日讯")
     };
-    if let Some((m, _)) = super::reflow::news_lead(body).filter(|&(_, strong)| strong || dateline())
-    {
-        // slice: `rest` and `body` are suffixes of `text`.
-        let specks = &rest[..rest.len() - body.len()];
-        edits.push(Edit::fix(
-            at + lead..at + text.len() - body.len(),
-            "",
-            ID,
-            "lead-speck",
-            0.8,
-            format!(
-                "'{}' stands before the news lead '{m}', which opens an article: specks",
-                specks.trim()
-            ),
-        ));
-    }
+    let lead = text.len() - text.trim_start_matches(is_gap).len();
+    // slice: `rest` is a suffix of `text` after its leading gaps.
+    let specks = &text[lead..text.len() - rest.len()];
+    edits.push(Edit::fix(
+        at + lead..at + text.len() - rest.len(),
+        "",
+        ID,
+        "lead-speck",
+        0.8,
+        format!(
+            "'{}' stands before the news lead '{m}', which opens an article: specks",
+            specks.trim()
+        ),
+    ));
 }
 
 /// Characters after which a hyphen at a line edge is the numeral 一.
