@@ -11,9 +11,11 @@ use crate::rules::Rules;
 use anyhow::{bail, Result};
 use std::ops::Range;
 
-/// Rounds of the pass sequence at most; real pages settle in two (the
-/// second finds nothing left to do).
-const MAX_ROUNDS: usize = 3;
+/// Rounds of the pass sequence at most. Real pages settle in two (the
+/// second finds nothing left to do); a cascade, where each fix lets a pass
+/// earlier in the sequence find the next, takes a round per step. The cap
+/// only stops passes that would undo each other's fixes for ever.
+const MAX_ROUNDS: usize = 6;
 
 /// A suggestion, with its range mapped to the input.
 #[derive(Debug, Clone, PartialEq)]

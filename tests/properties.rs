@@ -341,3 +341,15 @@ fn cli_output_is_identical_for_any_thread_count() {
         assert_eq!(a, b, "{name}");
     }
 }
+
+/// A cascade: punct's fix lets specks remove a speck, which lets it remove
+/// another, which leaves two lines that repeats finds doubled. Four
+/// changes, one after another, still settle in one run (found by
+/// `ocr_like_text_is_idempotent`).
+#[test]
+fn a_cascade_of_fixes_settles_in_one_run() {
+    let s = "提效率\n，,宜居宜业幸福张店\n”宜居宜业幸福张店";
+    let once = pipeline().run(s).output;
+    assert_eq!(once, "提效率\n宜居宜业幸福张店");
+    assert_eq!(pipeline().run(&once).output, once);
+}
