@@ -56,7 +56,7 @@ const RULES: &[RuleInfo] = &[
     },
     RuleInfo {
         id: "paragraph-end",
-        about: "Starts a new paragraph after a line that ends a sentence short of the column width, or before a line indented by the lost two characters; on widths alone, never where a common word spans the line break (`大会常` / `务委员会`).",
+        about: "Starts a new paragraph after a line that ends a sentence short of the column width, or before a line indented by the lost two characters (one, when the line hangs its final mark past the column); on widths alone, never where a common word spans the line break (`大会常` / `务委员会`).",
     },
     RuleInfo {
         id: "lost-stop",
@@ -692,6 +692,20 @@ impl Ctx<'_> {
         let d = self.w - width;
         (1.4..=hi).contains(&d)
     }
+    /// A paragraph's first line whose final mark hangs past the column:
+    /// the lost indent leaves it two characters short of full, the hanging
+    /// mark one more, so it is one short in all. A line inside a paragraph
+    /// is justified to the full width, so it cannot be; the line after it
+    /// must be full for that reading (else `p` may be a short last line).
+    /// Figures and Latin letters, narrower than a character and never
+    /// broken, leave justified lines a little short: no such line counts.
+    fn indented_hanging(&self, p: &Printed, next: Option<&Printed>) -> bool {
+        let d = self.w - p.width;
+        (0.6..1.4).contains(&d)
+            && last_char(self.s(p)).is_some_and(hangs)
+            && !self.s(p).chars().any(is_alnum)
+            && next.is_some_and(|n| self.full(n))
+    }
     fn title(&self, p: &Printed) -> bool {
         // The room below is at most `w - width`, and the width must be at
         // least 2: decided without reading the line when either fails.
@@ -744,6 +758,12 @@ fn bracketed(s: &str) -> bool {
 }
 
 /// Marks that never end a line in Chinese typesetting.
+/// Marks a justified line hangs past its last cell rather than push
+/// them to the next line.
+fn hangs(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！') || is_closing(c)
+}
+
 fn is_opening(c: char) -> bool {
     matches!(c, '“' | '‘' | '《' | '（' | '(' | '「' | '"')
 }
@@ -1191,6 +1211,16 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 0.85,
                 format!(
                     "next line is two characters short of the column width {}: a lost indent",
+                    Whole(c.w)
+                ),
+            );
+        }
+        if !b_last && c.indented_hanging(b, lines.get(i + 2)) {
+            return Decision::Break(
+                "paragraph-end",
+                0.8,
+                format!(
+                    "next line is one character short of the column width {} and hangs its final mark: a lost indent",
                     Whole(c.w)
                 ),
             );
@@ -1845,6 +1875,39 @@ mod tests {
         format!(
             "今年春天，我们走访了\n山区的许多村庄，看到农民\n的生活发生了很大变化，大\n{middle}书室，孩子们放学以后常常\n来这里读书写字，老人们也\n喜欢来看看报纸。\n"
         )
+    }
+
+    #[test]
+    fn lost_indent_with_a_hanging_mark_after_a_sentence() {
+        // 村里干部群众一起动手， is ten characters and a hanging comma: two
+        // short of 12 by the indent, one more by the mark.
+        let input =
+            column("家都说日子越过越好了。\n村里干部群众一起动手，\n很快就建起了一座宽敞的图\n");
+        let out = fix(&input);
+        assert!(
+            out.contains("越过越好了。\n\n村里干部群众一起动手，很快就建起了一座宽敞的图书室"),
+            "{out}"
+        );
+        // Traps: no sentence end before it; a short line after it (it may
+        // be a paragraph's short last line); a figure in it (justified
+        // lines with figures fall short).
+        for (middle, joined) in [
+            (
+                "家都说日子越过越好了，\n村里干部群众一起动手，\n很快就建起了一座宽敞的图\n",
+                "越过越好了，村里干部群众一起动手，很快",
+            ),
+            (
+                "家都说日子越过越好了。\n村里干部群众一起动手，\n很快就建起了图\n",
+                "越过越好了。村里干部群众一起动手，",
+            ),
+            (
+                "家都说日子越过越好了。\n村里干部群众在2020年，\n很快就建起了一座宽敞的图\n",
+                "越过越好了。村里干部群众在2020年，",
+            ),
+        ] {
+            let out = fix(&column(middle));
+            assert!(out.contains(joined), "{middle}: {out}");
+        }
     }
 
     #[test]
