@@ -757,13 +757,13 @@ fn bracketed(s: &str) -> bool {
     t.starts_with(['（', '(']) && t.ends_with(['）', ')'])
 }
 
-/// Marks that never end a line in Chinese typesetting.
 /// Marks a justified line hangs past its last cell rather than push
 /// them to the next line.
 fn hangs(c: char) -> bool {
     matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！') || is_closing(c)
 }
 
+/// Marks that never end a line in Chinese typesetting.
 fn is_opening(c: char) -> bool {
     matches!(c, '“' | '‘' | '《' | '（' | '(' | '「' | '"')
 }
