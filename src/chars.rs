@@ -45,6 +45,13 @@ pub fn is_alnum(c: char) -> bool {
         || matches!(c as u32, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A)
 }
 
+/// The full-width marks that close a clause or a sentence in Chinese text:
+/// `，。、；：？！`. A second one never follows one, and a justified line
+/// hangs one past its last cell rather than start the next line with it.
+pub fn is_clause_mark(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！')
+}
+
 /// Punctuation that ends a sentence in Chinese text (full or half width),
 /// including a closing quote or bracket that follows such a mark.
 pub fn is_sentence_end(c: char) -> bool {

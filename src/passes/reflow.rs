@@ -35,8 +35,8 @@
 use super::{ends_on_word, word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_ws;
 use crate::chars::{
-    em_width, ends_open, is_alnum, is_cjk, is_closing, is_han, is_sentence_end, leaves_quote_open,
-    unpunctuated,
+    em_width, ends_open, is_alnum, is_cjk, is_clause_mark, is_closing, is_han, is_sentence_end,
+    leaves_quote_open, unpunctuated,
 };
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
@@ -760,7 +760,7 @@ fn bracketed(s: &str) -> bool {
 /// Marks a justified line hangs past its last cell rather than push
 /// them to the next line.
 fn hangs(c: char) -> bool {
-    matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！') || is_closing(c)
+    is_clause_mark(c) || is_closing(c)
 }
 
 /// Marks that never end a line in Chinese typesetting.

@@ -28,7 +28,7 @@
 use super::{word_across, Options, Pass, RuleInfo};
 use crate::chars::is_inline_space as is_gap;
 use crate::chars::{
-    ends_open, is_cjk, is_han, is_transliteration, leaves_quote_open, unpunctuated,
+    ends_open, is_cjk, is_clause_mark, is_han, is_transliteration, leaves_quote_open, unpunctuated,
 };
 use crate::document::{Document, LineKind};
 use crate::edit::Edit;
@@ -178,11 +178,6 @@ fn tail_speck(text: &str, at: usize, edits: &mut Vec<Edit>) {
             format!("'{tail}' after a sentence end and a wide gap at the line end: specks read as characters"),
         ));
     }
-}
-
-/// Clause marks a second mark never follows in Chinese text.
-fn is_clause_mark(c: char) -> bool {
-    matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！')
 }
 
 /// The second of two clause marks in a row in `text` (a line at `at`),
