@@ -991,6 +991,40 @@ fn full_heading(c: &Ctx, lines: &[Printed], k: usize) -> bool {
         && c.indented_loose(next, lines.get(k + 2))
 }
 
+/// Whether a headline of up to three lines starts at line `k`, set in the
+/// column's width before its story: every line unpunctuated, the last short
+/// of the column, and the next a certain news lead (`本报讯`, a dateline
+/// `本报广州1月1日电`). A headline's first line fills the column like prose
+/// (`广东海关首创新模式陆路通关仅` / `需两分钟`); a story's last sentence
+/// would not run two lines without a mark and then stop short of a lead.
+fn headline_before_lead(c: &Ctx, lines: &[Printed], k: usize) -> bool {
+    // index: `j < lines.len()` and `j + 1` by `get`.
+    for j in k..(k + 3).min(lines.len()) {
+        let s = c.s(&lines[j]);
+        if !unpunctuated(s) || bracketed(s) || enumeration(s).is_some() {
+            return false;
+        }
+        let Some(next) = lines.get(j + 1) else {
+            return false;
+        };
+        if c.short(&lines[j]) {
+            return j > k && certain_lead(c.s(next));
+        }
+    }
+    false
+}
+
+/// A news lead that cannot go on a sentence: `本报讯`, or a lead with a
+/// dateline (`…日电`, `…日讯`) in its first twenty characters.
+fn certain_lead(s: &str) -> bool {
+    let Some((_, strong)) = news_lead(s) else {
+        return false;
+    };
+    // slice: `cut` is a character boundary from `char_indices`.
+    let cut = s.char_indices().nth(20).map_or(s.len(), |(k, _)| k);
+    strong || s[..cut].contains("日电") || s[..cut].contains("日讯")
+}
+
 /// Whether `s` ends with a temperature as OCR reads it (`0℃`, `10°℃`,
 /// `-17C`, Tesseract's `5"C` and `4*C`): the last item of a weather report
 /// line.
@@ -1230,6 +1264,13 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
                 "heading",
                 0.75,
                 "next line is short and unpunctuated: a heading".into(),
+            );
+        }
+        if headline_before_lead(c, lines, i + 1) {
+            return Decision::Break(
+                "heading",
+                0.75,
+                "unpunctuated lines up to a news lead follow, the last short: a headline that fills the column".into(),
             );
         }
         if full_heading(c, lines, i + 1) {
@@ -1903,6 +1944,39 @@ mod tests {
             (
                 "家都说日子越过越好了。\n村里干部群众在2020年，\n很快就建起了一座宽敞的图\n",
                 "越过越好了。村里干部群众在2020年，",
+            ),
+        ] {
+            let out = fix(&column(middle));
+            assert!(out.contains(joined), "{middle}: {out}");
+        }
+    }
+
+    #[test]
+    fn headline_filling_the_column_before_a_news_lead() {
+        // 村民自建图书室今天开门迎 fills the column like prose; the
+        // headline ends on the short line 客, before a certain lead.
+        let input = column("家都说日子越过越好了。\n村民自建图书室今天开门迎\n客\n本报讯记者王华报道：村里\n很快就建起了一座宽敞的图\n");
+        let out = fix(&input);
+        assert!(
+            out.contains(
+                "越过越好了。\n\n村民自建图书室今天开门迎客\n\n本报讯记者王华报道：村里很快"
+            ),
+            "{out}"
+        );
+        // Traps: a lead that may go on a sentence (本报记者了解到); a mark
+        // in the lines (prose); no short line before the lead.
+        for (middle, joined) in [
+            (
+                "家都说日子越过越好了。\n村民自建图书室今天开门迎\n客\n本报记者了解到，村里\n很快就建起了一座宽敞的图\n",
+                "越过越好了。村民自建图书室今天开门迎客",
+            ),
+            (
+                "家都说日子越过越好了。\n村民自建图书室，今天开门\n了\n本报讯记者王华报道：村里\n很快就建起了一座宽敞的图\n",
+                "越过越好了。村民自建图书室，今天开门了",
+            ),
+            (
+                "家都说日子越过越好了。\n村民自建图书室今天开门迎\n接八方乡亲来这里读书看\n本报讯记者王华报道：村里\n很快就建起了一座宽敞的图\n",
+                "越过越好了。村民自建图书室今天开门迎接八方乡亲来这里读书看",
             ),
         ] {
             let out = fix(&column(middle));
