@@ -226,6 +226,49 @@ fn mostly_chinese(s: &str) -> bool {
     han > 0 && latin <= 2 * han
 }
 
+/// Whether line `li` of the block `lines` is the figure that ends a
+/// sentence wrapped onto a line of its own (`国内生产总值比上年增长` /
+/// `8%`), so that reflow takes it as a line of prose: up to nine digits,
+/// `.` and `%`, perhaps a sentence end, after a Chinese line that ends with
+/// a Han character (not a sentence end, not a figure or unit sign: a page
+/// number, a table's items `转小雨2°C` / `6℃` keep their lines) and is as
+/// full as the line before it, and before a Chinese line or the block's
+/// end.
+fn figure_tail(doc: &Document, lines: Range<usize>, li: usize) -> bool {
+    // slice, index: line ranges of `doc`; `li - 1` and `li + 1` are checked
+    // against `lines`, a range of `doc.lines`.
+    let text_of = |k: usize| {
+        let l = &doc.lines[k];
+        (l.kind == LineKind::Text).then(|| doc.text[l.range.clone()].trim())
+    };
+    let Some(s) = text_of(li) else { return false };
+    if !only_figure(s) || s.chars().count() > 9 || li == lines.start {
+        return false;
+    }
+    let before = text_of(li - 1).filter(|t| mostly_chinese(t));
+    let goes_on = before.is_some_and(|t| last_char(t).is_some_and(is_han));
+    // The line before was full: the figure did not fit it. (OCR that cuts
+    // a printed line at a figure leaves a short line before it.)
+    let full_before = li >= lines.start + 2
+        && before.zip(text_of(li - 2)).is_some_and(|(a, b)| {
+            // A figure in it may leave a justified line short (see `slack`).
+            let room = 1.0 + if a.chars().any(is_alnum) { 2.0 } else { 0.0 };
+            mostly_chinese(b) && width_of(a) >= width_of(b) - room
+        });
+    let after = li + 1 == lines.end || text_of(li + 1).is_some_and(mostly_chinese);
+    goes_on && full_before && after
+}
+
+/// A line that is only a figure (see [`figure_tail`]).
+fn only_figure(s: &str) -> bool {
+    let body = s.trim().trim_end_matches(['。', '！', '？']);
+    !body.is_empty()
+        && body.starts_with(|c: char| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '％'))
+}
+
 /// Last meaningful character of a line (emphasis markers and spaces ignored).
 fn last_char(s: &str) -> Option<char> {
     s.trim_end_matches(|c: char| is_ws(c) || c == '*' || c == '_')
@@ -533,8 +576,9 @@ impl Reflow {
             let mut cur: Option<Run> = None;
             for li in b.lines.clone() {
                 let line = &doc.lines[li];
-                let prose =
-                    line.kind == LineKind::Text && mostly_chinese(&text[line.range.clone()]);
+                let prose = line.kind == LineKind::Text
+                    && (mostly_chinese(&text[line.range.clone()])
+                        || figure_tail(doc, b.lines.clone(), li));
                 if !prose {
                     if let Some(r) = cur.take() {
                         runs.push(r);
@@ -1326,6 +1370,13 @@ fn decide_inside(c: &Ctx, lines: &[Printed], i: usize) -> Decision {
             "short line without punctuation between paragraphs: a heading".into(),
         );
     }
+    if only_figure(sa) && c.short(a) {
+        return Decision::Break(
+            "paragraph-end",
+            0.7,
+            "the line holds only a figure that did not fit the full line before it, and stops short: the paragraph's last line".into(),
+        );
+    }
     if let Some(d) = dropped_final_mark(c, lines, i) {
         return d;
     }
@@ -1948,6 +1999,42 @@ mod tests {
         ] {
             let out = fix(&column(middle));
             assert!(out.contains(joined), "{middle}: {out}");
+        }
+    }
+
+    #[test]
+    fn figure_wrapped_onto_a_line_of_its_own() {
+        let head = "国家统计局昨天宣布，今年我\n国经济工作取得显著成绩，国\n有大中型企业改革和三年脱困\n目标基本实现，国民经济发展\n出现重要转机，国内生产总值\n";
+        // 8% did not fit the full line before it: it joins that line, and
+        // the paragraph ends after it (the next line goes on unless it
+        // starts with a mark that never starts a line).
+        let out = fix(&format!(
+            "{head}比上年同期增长了百分之八点\n8%\n新的一年里，各地继续推进改\n革。\n"
+        ));
+        assert!(out.contains("百分之八点8%\n\n新的一年里"), "{out}");
+        let out = fix(&format!(
+            "{head}比上年同期增长了百分之八点\n8%\n，新的一年里，各地继续推进\n改革。\n"
+        ));
+        assert!(out.contains("百分之八点8%，新的一年里"), "{out}");
+        // Traps, each line kept as it is: a short line before the figure
+        // (OCR cut a printed line there); a sentence end before it (a page
+        // number); a unit sign before it (a table's items).
+        for (tail, kept) in [
+            (
+                "比上年增长\n8%\n新的一年里，各地继续推进改\n革。\n",
+                "比上年增长\n8%\n新的",
+            ),
+            (
+                "比上年同期增长了百分之八。\n8\n新的一年里，各地继续推进改\n革。\n",
+                "百分之八。\n8\n新的",
+            ),
+            (
+                "北京明天的最高气温零上2℃\n6\n新的一年里，各地继续推进改\n革。\n",
+                "2℃\n6\n新的",
+            ),
+        ] {
+            let out = fix(&format!("{head}{tail}"));
+            assert!(out.contains(kept), "{tail}: {out}");
         }
     }
 
