@@ -897,11 +897,17 @@ fn news_lead(s: &str) -> Option<(&str, bool)> {
 /// there; specks removes the dust.
 pub(super) fn lead_after_dust(s: &str) -> Option<(&str, &str)> {
     let rest = indent_debris(s)?;
-    let (m, strong) = news_lead(rest)?;
+    certain_lead(rest).map(|m| (rest, m))
+}
+
+/// The opening of a news lead that cannot go on a sentence: `本报讯`, or a
+/// lead with a dateline (`…日电`, `…日讯`) in its first twenty characters.
+fn certain_lead(s: &str) -> Option<&str> {
+    let (m, strong) = news_lead(s)?;
     // slice: `cut` is a character boundary from `char_indices`.
-    let cut = rest.char_indices().nth(20).map_or(rest.len(), |(k, _)| k);
-    let dateline = || rest[..cut].contains("日电") || rest[..cut].contains("日讯");
-    (strong || dateline()).then_some((rest, m))
+    let cut = s.char_indices().nth(20).map_or(s.len(), |(k, _)| k);
+    let dateline = || s[..cut].contains("日电") || s[..cut].contains("日讯");
+    (strong || dateline()).then_some(m)
 }
 
 /// Whether line `i` closes a bracketed note that a line at most three lines
@@ -1052,21 +1058,10 @@ fn headline_before_lead(c: &Ctx, lines: &[Printed], k: usize) -> bool {
             return false;
         };
         if c.short(&lines[j]) {
-            return j > k && certain_lead(c.s(next));
+            return j > k && certain_lead(c.s(next)).is_some();
         }
     }
     false
-}
-
-/// A news lead that cannot go on a sentence: `本报讯`, or a lead with a
-/// dateline (`…日电`, `…日讯`) in its first twenty characters.
-fn certain_lead(s: &str) -> bool {
-    let Some((_, strong)) = news_lead(s) else {
-        return false;
-    };
-    // slice: `cut` is a character boundary from `char_indices`.
-    let cut = s.char_indices().nth(20).map_or(s.len(), |(k, _)| k);
-    strong || s[..cut].contains("日电") || s[..cut].contains("日讯")
 }
 
 /// Whether `s` ends with a temperature as OCR reads it (`0℃`, `10°℃`,
